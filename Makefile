@@ -18,7 +18,7 @@ export PATH := $(NODE_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 STAMP := node_modules/.rollout-kit-installed
 
 .PHONY: help demo test build bench cluster-up cluster-down binaries argo-plugin typecheck lint \
-        format unit integration clean clean-cache
+        format jest unit integration deps clean clean-cache
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,7 +49,7 @@ argo-plugin: $(NODE) ## build (or reuse) the official kubectl-argo-rollouts plug
 	test/control-plane/build-binaries.sh argo-plugin
 
 typecheck: deps ## tsc --noEmit, strict, over every workspace
-	tsc -b --noEmit 2>/dev/null || tsc --noEmit -p tsconfig.json
+	node test/tools/typecheck.ts
 
 lint: deps ## ESLint and the Prettier check
 	eslint --config .eslint.config.js --max-warnings 0 .
@@ -58,14 +58,18 @@ lint: deps ## ESLint and the Prettier check
 format: deps ## rewrite files with Prettier
 	prettier --write --log-level warn .
 
+JEST := node --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js
+
 jest: deps
-	node --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js $(JEST_ARGS)
+	@results=$$(mktemp) && trap 'rm -f "$$results"' EXIT && status=0 && \
+	  $(JEST) --json --outputFile="$$results" $(JEST_ARGS) || status=$$?; \
+	  [ -s "$$results" ] && node test/tools/jest-summary.ts "$$results"; exit $$status
 
 unit: deps ## unit tests only (no control plane)
-	node --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js --selectProjects controller api extension installer test-unit $(JEST_ARGS)
+	$(JEST) --selectProjects api controller extension installer $(JEST_ARGS)
 
 integration: deps binaries ## integration tests only, against the local control plane
-	node --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js --selectProjects integration $(JEST_ARGS)
+	$(JEST) --selectProjects integration $(JEST_ARGS)
 
 deps: $(STAMP)
 
