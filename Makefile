@@ -73,8 +73,11 @@ integration: deps binaries ## integration tests only, against the local control 
 
 deps: $(STAMP)
 
+# `npm install` honours package-lock.json like `npm ci`, but tolerates optional platform packages
+# that a registry mirror does not serve (npm then leaves them out of the lock file, and `npm ci`
+# refuses a lock file without them).
 $(STAMP): package-lock.json package.json $(NODE) */package.json controller/api/package.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	touch $@
 
 $(NODE):
