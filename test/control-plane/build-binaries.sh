@@ -62,7 +62,7 @@ build_kubernetes() {
   if complete_dir "$dir" "$v" "${bins[@]}" && "$dir/kube-apiserver" --version | grep -qx "Kubernetes $v"; then
     say "reusing cached Kubernetes $v binaries in $dir"; echo "$dir" >&3; return
   fi
-  say "building Kubernetes $v (cold build: about 15-30 minutes on 2 cores)"
+  say "building Kubernetes $v (cold build: about 5 minutes on 2 cores, more with a cold Go module cache)"
   local src="$CACHE/src/kubernetes-$v" log="$CACHE/logs/kubernetes-$v.log" tmp="$dir.tmp.$$"
   : >"$log"; rm -rf "$src"; mkdir -p "$src"; cd "$src"
   go mod init rolloutkit.local/kubernetes-bins >>"$log" 2>&1

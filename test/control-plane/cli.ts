@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import { startControlPlane, stopOnSignals } from './control-plane.ts';
 import { listeningPorts } from './listening.ts';
-import { isAlive, readPidRecords, stopAll } from './processes.ts';
+import { isAlive, readPidRecords, stopAll, whenOrphaned } from './processes.ts';
 import { cacheDir } from './versions.ts';
 
 interface ClusterState {
@@ -108,6 +108,7 @@ async function status(): Promise<void> {
 async function foreground(): Promise<void> {
   const cp = await startControlPlane({ reaper: true });
   stopOnSignals(cp);
+  whenOrphaned(() => void cp.stop().finally(() => process.exit(1)));
   console.log(`Control plane running until Ctrl-C (run directory ${cp.runDir}).\n${usage(cp.kubeconfig)}`);
   setInterval(() => undefined, 1 << 30);
 }

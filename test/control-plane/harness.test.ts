@@ -1,6 +1,6 @@
 // Pure parts of the harness: version file parsing, PID records, /proc/net/tcp parsing.
 import { parseListeningPorts, parseListeningSockets } from './listening.ts';
-import { parsePidRecords } from './processes.ts';
+import { parentPid, parsePidRecords } from './processes.ts';
 import { parseEnvFile } from './versions.ts';
 import { namespaceName } from '../support/namespace.ts';
 
@@ -63,4 +63,9 @@ test.each([
   const got = namespaceName(name, 'abc');
   expect(got).toBe(want);
   expect(got.length).toBeLessThanOrEqual(63);
+});
+
+test('parentPid reads the kernel view of the parent', () => {
+  // While the parent lives, the snapshot Jest took of process.ppid is still right.
+  expect(parentPid()).toBe(process.ppid);
 });

@@ -105,3 +105,30 @@ export function tail(file: string, lines = 30): string {
   if (!existsSync(file)) return `(no log at ${file})`;
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
+
+/** This process's parent PID as the kernel sees it now. */
+export function parentPid(): number {
+  // Read from /proc rather than process.ppid: inside a Jest test environment `process` is a copy
+  // taken when the environment was made, and its ppid never changes.
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // The command name (field 2) is in parentheses and may contain spaces: split after it.
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/**
+ * Calls `onOrphaned` once if this process's parent goes away (it is then re-parented, so its
+ * parent PID changes). Used by processes that must never outlive whoever started them: Jest
+ * workers whose main process was interrupted, and the foreground control plane. Returns a
+ * function that stops watching.
+ */
+export function whenOrphaned(onOrphaned: () => void, intervalMs = 500): () => void {
+  const parent = parentPid();
+  const timer = setInterval(() => {
+    if (parentPid() !== parent) {
+      clearInterval(timer);
+      onOrphaned();
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

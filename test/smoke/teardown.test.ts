@@ -14,7 +14,8 @@ const cli = join(import.meta.dirname, '..', 'control-plane', 'cli.ts');
 
 let stateDir: string;
 beforeEach(() => {
-  stateDir = mkdtempSync(join(tmpdir(), 'rollout-kit-cluster-state-'));
+  // Inside the test run's own directory, so the reaper removes it even if this run is killed.
+  stateDir = mkdtempSync(join(process.env.ROLLOUT_KIT_RUN_DIR ?? tmpdir(), 'cluster-state-'));
 });
 afterEach(() => rmSync(stateDir, { recursive: true, force: true }));
 
