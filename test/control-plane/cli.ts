@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startControlPlane, stopOnSignals } from './control-plane.ts';
 import { listeningPorts } from './listening.ts';
 import { isAlive, readPidRecords, stopAll, whenOrphaned } from './processes.ts';
-import { cacheDir } from './versions.ts';
+import { binaryDirs, cacheDir, pinnedVersions } from './versions.ts';
 
 interface ClusterState {
   runDir: string;
@@ -31,12 +31,13 @@ function running(state: ClusterState): boolean {
 }
 
 function usage(kubeconfig: string): string {
+  const kubectlDir = binaryDirs(pinnedVersions(), cacheDir()).controlPlane[0];
   return [
     `KUBECONFIG=${kubeconfig}`,
     '',
     'Use it with:',
     `  export KUBECONFIG=${kubeconfig}`,
-    `  export PATH=${join(cacheDir(), 'bin', '<component>')}:$PATH   # or use the kubectl below`,
+    `  export PATH=${kubectlDir}:$PATH   # the matching kubectl`,
     '  kubectl get nodes',
     'Stop it with: make cluster-down',
   ].join('\n');
@@ -61,10 +62,7 @@ async function up(): Promise<void> {
     startedAt: new Date().toISOString(),
   };
   writeFileSync(stateFile, JSON.stringify(next, null, 2));
-  const kubectlDir = cp.path.split(':')[0];
-  console.log(
-    `Control plane running (logs in ${cp.runDir}).\n${usage(stableKubeconfig)}\nkubectl: ${kubectlDir}/kubectl`,
-  );
+  console.log(`Control plane running (logs in ${cp.runDir}).\n${usage(stableKubeconfig)}`);
 }
 
 async function down(): Promise<void> {
