@@ -1,13 +1,12 @@
 // The bundled installer (installer/dist/installer.mjs), run as a child process the way the init
 // container runs it, against a real HTTP server on 127.0.0.1 and real temporary directories.
-// Needs no control plane. Every failure case checks that the extension installed before it is
-// still there, byte for byte, and that nothing was left beside it.
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// Needs no control plane (only the pinned kubectl, for `kubectl kustomize`). Every failure case
+// checks that the extensions installed before are still there, byte for byte, and that nothing
+// was left beside them.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,102 +14,33 @@ import vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { binaryDirs, cacheDir, pinnedVersions } from '../control-plane/versions.ts';
+import {
+  ensureBundle,
+  runBundle,
+  servedByArgoCd,
+  sha256,
+  snapshot,
+  startConnectProxy,
+  startLoopback,
+  type Handler,
+  type Loopback,
+  type Run,
+} from '../fixtures/installer/harness.ts';
 import { tarArchive, type TarEntry } from '../fixtures/installer/tar-writer.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const INSTALLER = join(ROOT, 'installer');
-const BUNDLE = join(INSTALLER, 'dist', 'installer.mjs');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'installer');
 
-/** Rebuilds the bundle when it is missing or older than any installer source. */
-function ensureBundle(): void {
-  const sources = [join(INSTALLER, 'build.mjs'), join(INSTALLER, 'package.json')];
-  for (const name of statSourceNames(join(INSTALLER, 'src'))) sources.push(name);
-  const built = existsSync(BUNDLE) ? statSync(BUNDLE).mtimeMs : 0;
-  if (sources.some((file) => statSync(file).mtimeMs > built)) {
-    execFileSync(process.execPath, [join(INSTALLER, 'build.mjs')], { stdio: 'pipe' });
-  }
-}
-
-function statSourceNames(dir: string): string[] {
-  return execFileSync('find', [dir, '-name', '*.ts', '-not', '-name', '*.test.ts'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((line) => line !== '');
-}
-
-// --- the HTTP server -------------------------------------------------------------------------
-
-type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
-const routes = new Map<string, Handler>();
-const hits = new Map<string, number>();
-let server: Server;
+let bundle: string;
+let loopback: Loopback;
 let base: string;
+const serve = (path: string, handler: Handler): string => loopback.serve(path, handler);
+const serveBytes = (path: string, body: Buffer | string): string => loopback.serveBytes(path, body);
+const runInstaller = (env: Record<string, string>): Promise<Run> =>
+  runBundle(bundle, { EXTENSIONS_DIR: extensionsDir, ...env });
 
-function serve(path: string, handler: Handler): string {
-  routes.set(path, handler);
-  return `${base}${path}`;
-}
-
-function serveBytes(path: string, body: Buffer | string): string {
-  return serve(path, (_req, res) => {
-    res.writeHead(200, {
-      'content-type': 'application/octet-stream',
-      'content-length': Buffer.byteLength(body),
-    });
-    res.end(body);
-  });
-}
-
-// --- running the installer --------------------------------------------------------------------
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runInstaller(env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], {
-      env: { PATH: process.env['PATH'] ?? '', EXTENSIONS_DIR: extensionsDir, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
-
-/** Every entry below `dir`: its type, mode, and content hash or link target. */
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  async function walk(relative: string): Promise<void> {
-    for (const name of (await readdir(join(dir, relative))).sort()) {
-      const path = relative === '' ? name : `${relative}/${name}`;
-      const full = join(dir, path);
-      const info = await lstat(full);
-      const mode = (info.mode & 0o777).toString(8);
-      if (info.isSymbolicLink()) out[path] = `symlink -> ${await readlink(full)}`;
-      else if (info.isDirectory()) {
-        out[path] = `dir ${mode}`;
-        await walk(path);
-      } else out[path] = `file ${mode} ${sha256(await readFile(full))}`;
-    }
-  }
-  await walk('');
-  return out;
-}
-
-// --- archives -----------------------------------------------------------------------------------
+// --- archives ------------------------------------------------------------------------------------
 
 const ROLLOUT_DIR = 'resources/extension-rollout.js';
 const v1: TarEntry[] = [
@@ -134,27 +64,15 @@ let extensionsDir: string;
 let before: Record<string, string>;
 
 beforeAll(async () => {
-  ensureBundle();
-  server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] as string;
-    const hit = (hits.get(path) ?? 0) + 1;
-    hits.set(path, hit);
-    const handler = routes.get(path);
-    if (handler) handler(req, res, hit);
-    else res.writeHead(404).end('not found');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  bundle = ensureBundle(INSTALLER);
+  loopback = await startLoopback();
+  base = loopback.base;
 }, 60_000);
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => loopback.close());
 
 beforeEach(async () => {
-  routes.clear();
-  hits.clear();
+  loopback.reset();
   work = await mkdtemp(join(tmpdir(), 'installer-e2e-'));
   extensionsDir = join(work, 'extensions');
 });
@@ -173,7 +91,7 @@ async function installTwoExtensions(): Promise<void> {
 }
 
 afterEach(async () => {
-  server.closeAllConnections();
+  loopback.reset();
   await rm(work, { recursive: true, force: true });
 });
 
@@ -231,7 +149,7 @@ describe('installs', () => {
     });
     const run = await runInstaller({ EXTENSION_URL: url });
     expect(run.code).toBe(0);
-    expect(hits.get('/flaky.tar')).toBe(2);
+    expect(loopback.hits.get('/flaky.tar')).toBe(2);
     expect(run.stdout).toMatch(/HTTP 503; retrying in 500 ms \(retry 1 of 3\)/);
   });
 
@@ -278,20 +196,61 @@ describe('installs', () => {
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^rollout extension is disabled\n/);
-    expect(hits.get('/v2.tar')).toBeUndefined();
+    expect(loopback.hits.get('/v2.tar')).toBeUndefined();
     expect(await snapshot(extensionsDir)).toEqual(before);
   });
 
   test('through HTTP_PROXY, with NODE_USE_ENV_PROXY=1 as the image sets', async () => {
-    // A proxied request names the whole URL; the loopback server stands in for the proxy.
-    const proxied = 'http://extensions.example/v2.tar';
-    serveBytes(proxied, tarArchive(v2));
-    const run = await runInstaller({ EXTENSION_URL: proxied, NODE_USE_ENV_PROXY: '1', HTTP_PROXY: base });
+    const proxy = await startConnectProxy(loopback.port);
+    try {
+      serveBytes('/proxied/v2.tar', tarArchive(v2));
+      const run = await runInstaller({
+        EXTENSION_URL: 'http://extensions.example/proxied/v2.tar',
+        NODE_USE_ENV_PROXY: '1',
+        HTTP_PROXY: proxy.url,
+      });
+      expect(run.code).toBe(0);
+      expect(proxy.tunnels).toEqual(['extensions.example:80']);
+      expect(await readFile(join(extensionsDir, ROLLOUT_DIR, 'extension-rollout.js'), 'utf8')).toBe(
+        'window.version = 2;\n',
+      );
+    } finally {
+      proxy.close();
+    }
+  });
+
+  test('across a redirect, sending EXTENSION_GIT_TOKEN to the configured origin only', async () => {
+    const archive = tarArchive(v2);
+    const seen: (string | undefined)[] = [];
+    const url = serve('/releases/v2/extension.tar', (req, res) => {
+      seen.push(req.headers.authorization);
+      // Another origin (localhost, not 127.0.0.1), as GitHub sends release assets elsewhere.
+      res.writeHead(302, { location: `http://localhost:${loopback.port}/objects/blob-1234` }).end();
+    });
+    serve('/objects/blob-1234', (req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'content-length': archive.length }).end(archive);
+    });
+    const run = await runInstaller({
+      EXTENSION_URL: url,
+      // The name looked up is the configured URL's, not the redirect target's.
+      EXTENSION_CHECKSUM_URL: serveBytes('/releases/v2/sums', `${sha256(archive)}  extension.tar\n`),
+      EXTENSION_GIT_TOKEN: 'secret-token',
+    });
     expect(run.code).toBe(0);
-    expect(hits.get(proxied)).toBe(1);
-    expect(await readFile(join(extensionsDir, ROLLOUT_DIR, 'extension-rollout.js'), 'utf8')).toBe(
-      'window.version = 2;\n',
-    );
+    expect(seen).toEqual(['Bearer secret-token', undefined]);
+    expect(run.stdout).not.toContain('secret-token');
+  });
+
+  test('without a vars file, and says so, when no directory matches EXTENSION_NAME', async () => {
+    const run = await runInstaller({
+      EXTENSION_URL: serveBytes('/v2.tar', tarArchive(v2)),
+      EXTENSION_NAME: 'metrics',
+      EXTENSION_JS_VARS: '{"a":"b"}',
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/WARNING: no directory matching extension\*-metrics\*\.js in the archive/);
+    expect(Object.keys(await snapshot(extensionsDir)).filter((path) => path.includes('_vars'))).toEqual([]);
   });
 
   test('after removing the work directory a killed run left behind', async () => {
@@ -347,14 +306,14 @@ describe('refuses, keeping the old extension, when', () => {
   test('the archive is not found (404), without retrying', async () => {
     const run = await runInstaller({ EXTENSION_URL: `${base}/nowhere/extension.tar` });
     await expectFailure(run, 3, /answered HTTP 404/);
-    expect(hits.get('/nowhere/extension.tar')).toBe(1);
+    expect(loopback.hits.get('/nowhere/extension.tar')).toBe(1);
   });
 
   test('the server keeps failing (500), after the retries', async () => {
     const url = serve('/broken.tar', (_req, res) => res.writeHead(500).end('oops'));
     const run = await runInstaller({ EXTENSION_URL: url, DOWNLOAD_RETRIES: '1' });
     await expectFailure(run, 3, /answered HTTP 500/);
-    expect(hits.get('/broken.tar')).toBe(2);
+    expect(loopback.hits.get('/broken.tar')).toBe(2);
   });
 
   test('the server stalls past MAX_DOWNLOAD_SEC', async () => {
@@ -375,13 +334,22 @@ describe('refuses, keeping the old extension, when', () => {
     });
     const run = await runInstaller({ EXTENSION_URL: url, DOWNLOAD_RETRIES: '1' });
     await expectFailure(run, 5, /the body of .*truncated\.tar was cut short/);
-    expect(hits.get('/truncated.tar')).toBe(2);
+    expect(loopback.hits.get('/truncated.tar')).toBe(2);
   });
 
   test('the archive is a truncated tar served whole (no checksum to catch it)', async () => {
     const archive = tarArchive([{ name: `${ROLLOUT_DIR}/extension-rollout.js`, body: 'y'.repeat(5000) }]);
     const run = await runInstaller({ EXTENSION_URL: serveBytes('/short.tar', archive.subarray(0, 2048)) });
     await expectFailure(run, 7, /not a valid tar: .*Truncated input/);
+  });
+
+  test('the archive is a truncated gzip served whole', async () => {
+    const script = { name: `${ROLLOUT_DIR}/extension-rollout.js`, body: randomBytes(30_000).toString('hex') };
+    const gzip = gzipSync(tarArchive([script]));
+    const run = await runInstaller({
+      EXTENSION_URL: serveBytes('/short.tar.gz', gzip.subarray(0, gzip.length / 2)),
+    });
+    await expectFailure(run, 7, /the gzip data is corrupt: unexpected end of file/);
   });
 
   test.each([
@@ -472,7 +440,7 @@ describe('refuses, keeping the old extension, when', () => {
   });
 });
 
-// --- deployment recipes -------------------------------------------------------------------------
+// --- deployment recipes --------------------------------------------------------------------------
 
 const DEPLOY = join(INSTALLER, 'deploy');
 const readYaml = async (path: string): Promise<unknown> => parseYaml(await readFile(path, 'utf8'));
@@ -653,26 +621,7 @@ describe('deployment recipes', () => {
   });
 });
 
-// --- the real extension --------------------------------------------------------------------------
-
-/**
- * The files argocd-server would concatenate into /extensions.js: a Go filepath.Walk of the
- * directory (lexical order, Lstat, so symlinks are neither served nor followed), keeping files
- * whose base name matches ^extension(.*)\.js$.
- */
-async function servedByArgoCd(dir: string): Promise<string[]> {
-  const served: string[] = [];
-  async function walk(relative: string): Promise<void> {
-    for (const name of (await readdir(join(dir, relative))).sort()) {
-      const path = relative === '' ? name : `${relative}/${name}`;
-      const info = await lstat(join(dir, path));
-      if (info.isDirectory()) await walk(path);
-      else if (info.isFile() && /^extension(.*)\.js$/.test(name)) served.push(path);
-    }
-  }
-  await walk('');
-  return served;
-}
+// --- failures tolerated, and the real extension --------------------------------------------------
 
 describe('with two extensions installed before', () => {
   beforeEach(installTwoExtensions);
