@@ -1,0 +1,209 @@
+// Canary step progression (upstream's syncRolloutStatusCanary and the pause protocol): given
+// what the controller observed, which step the Rollout is on, whether it pauses, is promoted,
+// aborted or retried, and the events to record. Replica counts and conditions are decided
+// elsewhere; this returns only the status fields it owns.
+import type { PauseCondition, Rollout, RolloutStatus } from '@rollout-kit/api';
+import { PAUSE_REASON_CANARY_PAUSE_STEP } from '@rollout-kit/api';
+import { normal, type PlannedEvent } from '../rollout/planned-event.ts';
+import {
+  atDesiredReplicaCounts,
+  specReplicas,
+  progressThresholdMet,
+  type ReplicaSetCounts,
+} from './replicas.ts';
+import { canarySteps, pauseEndsAt, stepCompletedMessage } from './steps.ts';
+
+/** The status fields progression decides. */
+export type ProgressionFields = Pick<
+  RolloutStatus,
+  | 'currentPodHash'
+  | 'currentStepHash'
+  | 'currentStepIndex'
+  | 'stableRS'
+  | 'pauseConditions'
+  | 'controllerPause'
+  | 'abort'
+  | 'abortedAt'
+  | 'promoteFull'
+  | 'canary'
+>;
+
+export interface ProgressionInput {
+  rollout: Rollout;
+  /** Hash of the new ReplicaSet (its label when it exists, else the computed hash). */
+  currentPodHash: string;
+  /** Hash of spec.strategy.canary.steps. */
+  stepHash: string;
+  newRS?: ReplicaSetCounts;
+  /** The RS whose hash is status.stableRS, when it still exists (may be the new RS itself). */
+  stableRS?: ReplicaSetCounts;
+  otherRSs: readonly ReplicaSetCounts[];
+  /** Revision of the new RS, for messages. */
+  revision: number;
+  /** Phase of the current step's AnalysisRun or Experiment, when the step is one. */
+  stepRunPhase?: string;
+  now: number;
+}
+
+export interface Progression {
+  fields: ProgressionFields;
+  events: PlannedEvent[];
+  /** Why the Rollout was promoted in this pass, when it was (upstream's RolloutCompleted reasons). */
+  promotedBecause?: string;
+  /** When a timed pause ends and the Rollout should be looked at again (epoch ms). */
+  recheckAt?: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function withoutPause(
+  conditions: PauseCondition[] | undefined,
+  reason: string,
+): PauseCondition[] | undefined {
+  const left = (conditions ?? []).filter((c) => c.reason !== reason);
+  // Never an empty list: Argo CD enables its resume action only when pauseConditions is absent.
+  return left.length > 0 ? left : undefined;
+}
+
+/** Decides the canary's step, pause, abort and promotion fields for one reconcile. */
+export function canaryProgression(input: ProgressionInput): Progression {
+  const { rollout, currentPodHash, stepHash, now } = input;
+  const steps = canarySteps(rollout);
+  const old = rollout.status ?? {};
+  const events: PlannedEvent[] = [];
+  const fields: ProgressionFields = {
+    currentPodHash,
+    currentStepHash: stepHash,
+    currentStepIndex: old.currentStepIndex,
+    stableRS: old.stableRS,
+    pauseConditions: old.pauseConditions,
+    controllerPause: old.controllerPause,
+    abort: old.abort,
+    abortedAt: old.abortedAt,
+    promoteFull: old.promoteFull,
+    canary: old.canary,
+  };
+  const allDone = steps.length;
+  const isStable = old.stableRS !== undefined && old.stableRS === currentPodHash;
+
+  // A new template or new steps start the sequence again.
+  if (old.currentPodHash !== currentPodHash || old.currentStepHash !== stepHash) {
+    fields.currentStepIndex = steps.length > 0 ? (isStable ? allDone : 0) : undefined;
+    fields.pauseConditions = undefined;
+    fields.controllerPause = undefined;
+    fields.abort = undefined;
+    fields.abortedAt = undefined;
+    fields.promoteFull = undefined;
+    fields.canary = old.canary?.weights ? { weights: old.canary.weights } : undefined;
+    if (isStable && steps.length > 0 && old.currentPodHash !== undefined) {
+      events.push(normal('SkipSteps', 'Rollback to stable ReplicaSets'));
+    }
+    return { fields, events };
+  }
+
+  if (old.abort) {
+    fields.abortedAt = old.abortedAt ?? iso(now);
+    fields.pauseConditions = undefined;
+    fields.controllerPause = undefined;
+    if (steps.length > 0) fields.currentStepIndex = isStable ? allDone : 0;
+    return { fields, events };
+  }
+  // Retry: abort was cleared by a user; forget when it happened.
+  fields.abortedAt = undefined;
+
+  if (old.promoteFull && !isStable) {
+    fields.pauseConditions = undefined;
+    fields.controllerPause = undefined;
+    if (steps.length > 0) fields.currentStepIndex = allDone;
+  }
+
+  const reason = promotionReason(input, fields);
+  if (reason) {
+    const changed = fields.stableRS !== currentPodHash;
+    fields.stableRS = currentPodHash;
+    fields.pauseConditions = undefined;
+    fields.controllerPause = undefined;
+    fields.promoteFull = undefined;
+    fields.currentStepIndex = steps.length > 0 ? allDone : undefined;
+    if (changed) {
+      events.push(
+        normal(
+          'RolloutCompleted',
+          `Rollout completed update to revision ${input.revision} (${currentPodHash}): ${reason}`,
+        ),
+      );
+    }
+    return { fields, events, promotedBecause: reason };
+  }
+
+  const index = fields.currentStepIndex ?? 0;
+  const step = steps[index];
+  if (!step || rollout.spec.paused) return { fields, events };
+
+  const pauseCondition = fields.pauseConditions?.find((c) => c.reason === PAUSE_REASON_CANARY_PAUSE_STEP);
+  if (step.pause !== undefined) {
+    // The user resumed: the controller's pause condition is gone while controllerPause remains.
+    const resumed = fields.controllerPause === true && !pauseCondition;
+    const ends = pauseEndsAt(step.pause, pauseCondition?.startTime);
+    const elapsed = ends !== undefined && now > ends;
+    if (!resumed && !elapsed) {
+      if (!fields.controllerPause) {
+        fields.pauseConditions = [
+          ...(fields.pauseConditions ?? []),
+          { reason: PAUSE_REASON_CANARY_PAUSE_STEP, startTime: iso(now) },
+        ];
+        fields.controllerPause = true;
+        const started = pauseEndsAt(step.pause, iso(now));
+        return { fields, events, ...(started !== undefined ? { recheckAt: started + 1_000 } : {}) };
+      }
+      return { fields, events, ...(ends !== undefined ? { recheckAt: ends + 1_000 } : {}) };
+    }
+  } else if (!stepCompleted(input, step)) {
+    return { fields, events };
+  }
+
+  fields.currentStepIndex = index + 1;
+  fields.pauseConditions = withoutPause(fields.pauseConditions, PAUSE_REASON_CANARY_PAUSE_STEP);
+  if (!fields.pauseConditions) fields.controllerPause = undefined;
+  if (fields.canary?.currentStepAnalysisRunStatus) {
+    const { currentStepAnalysisRunStatus: _done, ...rest } = fields.canary;
+    fields.canary = Object.keys(rest).length > 0 ? rest : undefined;
+  }
+  events.push(normal('RolloutStepCompleted', stepCompletedMessage(steps, index + 1)));
+  return { fields, events };
+}
+
+function stepCompleted(
+  input: ProgressionInput,
+  step: NonNullable<ReturnType<typeof canarySteps>[number]>,
+): boolean {
+  if (step.setWeight !== undefined || step.setCanaryScale !== undefined) {
+    const weights = input.rollout.status?.canary?.weights;
+    if (step.setWeight !== undefined && weights?.verified === false) return false;
+    return atDesiredReplicaCounts({
+      rollout: input.rollout,
+      newRS: input.newRS,
+      stableRS: input.stableRS,
+      otherRSs: input.otherRSs,
+      weights,
+    });
+  }
+  if (step.analysis !== undefined || step.experiment !== undefined)
+    return input.stepRunPhase === 'Successful';
+  // Header and mirror routes, and plugins, complete once applied.
+  return true;
+}
+
+/** Upstream's promotion checks, in order; undefined when the Rollout is not promoted now. */
+function promotionReason(input: ProgressionInput, fields: ProgressionFields): string | undefined {
+  const { rollout, newRS } = input;
+  if (!fields.stableRS) return 'Initial deploy';
+  if (fields.abort) return undefined;
+  if (fields.stableRS === input.currentPodHash) return undefined;
+  const r = specReplicas(rollout);
+  if (!newRS || (newRS.availableReplicas < r && !progressThresholdMet(rollout, newRS, r))) return undefined;
+  if (rollout.status?.promoteFull) return 'Full promotion requested';
+  const steps = canarySteps(rollout);
+  if ((fields.currentStepIndex ?? 0) >= steps.length) return `Completed all ${steps.length} canary steps`;
+  return undefined;
+}
