@@ -18,7 +18,7 @@ export PATH := $(NODE_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 STAMP := node_modules/.rollout-kit-installed
 
 .PHONY: help demo test build bench cluster-up cluster-down binaries argo-plugin typecheck lint \
-        format jest unit integration deps clean clean-cache
+        format jest unit integration deps browser clean clean-cache
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,7 +26,7 @@ help: ## list the targets
 demo: deps binaries ## the main job: start a local cluster and show Rollout Kit working on it
 	node test/demo/demo.ts
 
-test: deps binaries ## everything CI runs: typecheck, lint, format check, unit and integration tests
+test: deps binaries browser ## everything CI runs: typecheck, lint, format check, unit and integration tests
 	@$(MAKE) --no-print-directory typecheck lint
 	@$(MAKE) --no-print-directory jest
 
@@ -44,6 +44,9 @@ cluster-down: deps ## stop the control plane started by cluster-up
 
 binaries: $(NODE) ## build (or reuse) the cached control-plane binaries
 	test/control-plane/build-binaries.sh control-plane
+
+browser: ## install Debian's Chromium for the browser tests when it is missing
+	bash test/tools/ensure-chromium.sh
 
 argo-plugin: $(NODE) ## build (or reuse) the official kubectl-argo-rollouts plugin for tests
 	test/control-plane/build-binaries.sh argo-plugin
@@ -68,7 +71,7 @@ jest: deps
 unit: deps ## unit tests only (no control plane)
 	$(JEST) --selectProjects api controller extension installer $(JEST_ARGS)
 
-integration: deps binaries ## integration tests only, against the local control plane
+integration: deps binaries browser ## integration tests only, against the local control plane
 	$(JEST) --selectProjects integration $(JEST_ARGS)
 
 deps: $(STAMP)

@@ -1,0 +1,272 @@
+// A host page that follows Argo CD's extension contract, served on 127.0.0.1 for the browser test
+// and `make demo`: the React globals of one Argo CD line (React 16.14 for 2.5–3.4, React 19 for
+// 3.5+), window.extensionsAPI, /extensions.js joined from an extensions directory the way
+// argocd-server joins it, and the REST routes the tab calls (resource tree, live manifest,
+// resource actions), answered from a backend of live objects. Every action request is recorded
+// so a test can check exactly what the page sent.
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { ensureReact16 } from '../tools/fetch-react16.ts';
+import { resourceTree, groupVersion, type KubeObject } from './argocd-tree.ts';
+import { extensionsJs } from './extensions-js.ts';
+
+export type ReactLine = '16' | '19';
+
+export interface HostApplication {
+  metadata: { name: string; namespace?: string };
+  spec?: { project?: string; destination?: { server?: string; namespace?: string } };
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query, e.g. `/api/v1/applications/shop/resource/actions/v2`. */
+  path: string;
+  query: Record<string, string>;
+  contentType: string | undefined;
+  cookie: string | undefined;
+  body: string;
+}
+
+export interface HostBackend {
+  application: HostApplication;
+  /** The application's live objects, read on every tree or manifest request. */
+  objects(): Promise<KubeObject[]>;
+  /** Answers a resource action; without it every well-formed action gets Argo CD's `{}`. */
+  action?(request: RecordedRequest): Promise<{ status: number; body: unknown }>;
+}
+
+export interface HostOptions {
+  react: ReactLine;
+  /** Directory laid out like argocd-server's /tmp/extensions. */
+  extensionsDir: string;
+  backend: HostBackend;
+  /** How often the page re-reads the tree (Argo CD streams it); 0 reads it once. */
+  refreshMs?: number;
+  /** The session cookie the page gets, so tests can see actions carry the user's login. */
+  sessionToken?: string;
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+}
+
+export interface Host {
+  url: string;
+  /** Resource-action requests the page sent, oldest first. */
+  actions: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+const PAGE_DIR = join(import.meta.dirname, 'page');
+const bundles = new Map<string, Promise<string>>();
+
+/** A page script bundled for the browser (cached per process). */
+function pageScript(entry: string): Promise<string> {
+  let text = bundles.get(entry);
+  if (text === undefined) {
+    text = build({
+      entryPoints: [join(PAGE_DIR, entry)],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+      target: ['chrome100'],
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'silent',
+    }).then((result) => {
+      const out = result.outputFiles[0];
+      if (out === undefined) throw new Error(`esbuild gave no output for ${entry}`);
+      return out.text;
+    });
+    bundles.set(entry, text);
+  }
+  return text;
+}
+
+async function reactScripts(line: ReactLine): Promise<string[]> {
+  if (line === '19') return [await pageScript('react19-globals.ts')];
+  const files = await ensureReact16();
+  return [
+    await readFile(files.react, 'utf8'),
+    await readFile(files.reactDom, 'utf8'),
+    await pageScript('react16-moment.ts'),
+  ];
+}
+
+/** JSON inside a <script> element: `<` escaped so no field can close the element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+function page(opts: HostOptions, scripts: number): string {
+  const config = { application: opts.backend.application, refreshMs: opts.refreshMs ?? 0 };
+  const tags = Array.from({ length: scripts }, (_, i) => `<script src="assets/react-${i}.js"></script>`).join(
+    '\n',
+  );
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<base href="/">
+<link rel="icon" href="data:,">
+<title>Rollout Kit host page (React ${opts.react})</title>
+<style>
+body { margin: 0; font-family: Heebo, system-ui, sans-serif; font-size: 14px; color: #363c4a; background: #dee6eb; }
+.host { display: flex; min-height: 100vh; }
+nav { width: 220px; padding: 16px; background: #0f2733; color: #fff; }
+nav a { color: #8fa4b1; } nav a[aria-current] { color: #fff; font-weight: 600; }
+nav ul { padding-left: 16px; }
+.resource-details { flex: 1; padding: 16px 24px; background: #f8fbfb; }
+[role=tablist] { display: flex; gap: 16px; border-bottom: 1px solid #ccd6dd; margin-bottom: 12px; }
+[role=tab] { padding: 8px 0; text-decoration: none; color: #495763; }
+[role=tab][aria-selected=true] { border-bottom: 3px solid #00a2b3; color: #00a2b3; }
+.error-boundary, .failure { color: #e96d76; }
+</style>
+${tags}
+<script src="assets/host.js"></script>
+<script id="host-config" type="application/json">${scriptJson(config)}</script>
+</head>
+<body>
+<div id="app"></div>
+<script defer src="extensions.js"></script>
+</body>
+</html>
+`;
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+/** Argo CD's gRPC-gateway error body. */
+function apiError(res: ServerResponse, status: number, code: number, message: string) {
+  send(res, status, 'application/json', JSON.stringify({ error: message, code, message }));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 1 << 20) throw new Error('request body over 1 MiB');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function matches(object: KubeObject, query: URLSearchParams): boolean {
+  const { group, version } = groupVersion(object.apiVersion);
+  return (
+    object.kind === query.get('kind') &&
+    group === (query.get('group') ?? '') &&
+    version === query.get('version') &&
+    object.metadata?.name === query.get('resourceName') &&
+    (object.metadata?.namespace ?? '') === (query.get('namespace') ?? '')
+  );
+}
+
+/** Starts the host page on 127.0.0.1 on a free port. */
+export async function startHost(opts: HostOptions): Promise<Host> {
+  const scripts = await reactScripts(opts.react);
+  const host = await pageScript('host.ts');
+  const actions: RecordedRequest[] = [];
+  const app = opts.backend.application.metadata.name;
+  const apiBase = `/api/v1/applications/${encodeURIComponent(app)}`;
+  const session = opts.sessionToken ?? 'host-page-session';
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    if (req.method === 'GET' && (path === '/' || path.startsWith('/applications'))) {
+      return send(res, 200, 'text/html; charset=utf-8', page(opts, scripts.length), {
+        'Set-Cookie': `argocd.token=${session}; Path=/; HttpOnly; SameSite=Strict`,
+      });
+    }
+    const asset = /^\/assets\/react-(\d+)\.js$/.exec(path);
+    if (req.method === 'GET' && asset !== null) {
+      const script = scripts[Number(asset[1])];
+      if (script !== undefined) return send(res, 200, 'application/javascript', script);
+    }
+    if (req.method === 'GET' && path === '/assets/host.js')
+      return send(res, 200, 'application/javascript', host);
+    if (req.method === 'GET' && path === '/extensions.js') {
+      // No cache headers, read from disk on every request, as argocd-server does.
+      return send(
+        res,
+        200,
+        'application/javascript',
+        await extensionsJs(opts.extensionsDir, { wrap: opts.react === '19' }),
+      );
+    }
+    if (!path.startsWith('/api/v1/applications/')) return send(res, 404, 'text/plain', 'not found');
+    if (!path.startsWith(`${apiBase}/`))
+      return apiError(res, 404, 5, `applications.argoproj.io "${path.split('/')[4] ?? ''}" not found`);
+    const route = path.slice(apiBase.length);
+
+    if (req.method === 'GET' && route === '/resource-tree') {
+      return send(res, 200, 'application/json', JSON.stringify(resourceTree(await opts.backend.objects())));
+    }
+    if (req.method === 'GET' && route === '/resource') {
+      for (const q of ['resourceName', 'version', 'kind']) {
+        if (!url.searchParams.get(q)) return apiError(res, 400, 3, `${q} is required`);
+      }
+      const found = (await opts.backend.objects()).find((o) => matches(o, url.searchParams));
+      if (found === undefined)
+        return apiError(
+          res,
+          404,
+          5,
+          `${url.searchParams.get('kind')} "${url.searchParams.get('resourceName')}" not found`,
+        );
+      return send(res, 200, 'application/json', JSON.stringify({ manifest: JSON.stringify(found) }));
+    }
+    if (req.method === 'POST' && (route === '/resource/actions/v2' || route === '/resource/actions')) {
+      const recorded: RecordedRequest = {
+        method: req.method,
+        path,
+        query: Object.fromEntries(url.searchParams),
+        contentType: req.headers['content-type'],
+        cookie: req.headers.cookie,
+        body: await readBody(req),
+      };
+      actions.push(recorded);
+      // argocd-server refuses non-GET requests without a JSON content type (--api-content-types).
+      if (!/^application\/json\b/.test(recorded.contentType ?? '')) {
+        return send(res, 415, 'text/plain; charset=utf-8', 'Invalid content type');
+      }
+      const answer =
+        opts.backend.action === undefined ? { status: 200, body: {} } : await opts.backend.action(recorded);
+      return send(res, answer.status, 'application/json', JSON.stringify(answer.body));
+    }
+    return apiError(res, 404, 5, `no route ${req.method ?? ''} ${path}`);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) apiError(res, 500, 13, err instanceof Error ? err.message : String(err));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    actions,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
