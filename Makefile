@@ -26,7 +26,7 @@ help: ## list the targets
 demo: deps binaries ## the main job: start a local cluster and show Rollout Kit working on it
 	node test/demo/demo.ts
 
-test: deps binaries browser ## everything CI runs: typecheck, lint, format check, unit and integration tests
+test: deps binaries argo-plugin browser ## everything CI runs: typecheck, lint, format check, unit and integration tests
 	@$(MAKE) --no-print-directory typecheck lint
 	@$(MAKE) --no-print-directory jest
 
@@ -71,7 +71,7 @@ jest: deps
 unit: deps ## unit tests only (no control plane)
 	$(JEST) --selectProjects api controller extension installer $(JEST_ARGS)
 
-integration: deps binaries browser ## integration tests only, against the local control plane
+integration: deps binaries argo-plugin browser ## integration tests only, against the local control plane
 	$(JEST) --selectProjects integration $(JEST_ARGS)
 
 deps: $(STAMP)

@@ -1,0 +1,204 @@
+// The canary controller end to end on the real control plane, driven with the official
+// kubectl-argo-rollouts plugin: the steps 25% → pause → 50% → pause 10s → 100% checked at every
+// step, abort and retry, promote --full, and an invalid spec that leaves the stable version up.
+import type { Rollout } from '@rollout-kit/api';
+import { applyCrds, startController, type RunningController } from '../support/controller.ts';
+import { namespacePerTest } from '../support/namespace.ts';
+import { waitFor } from '../support/wait-for.ts';
+import {
+  argoRollouts,
+  createRollout,
+  eventReasons,
+  patchRollout,
+  replicaSetSizes,
+  waitForRollout,
+} from '../support/rollouts.ts';
+
+const ns = namespacePerTest();
+let controller: RunningController;
+
+beforeAll(async () => {
+  await applyCrds();
+  controller = await startController('canary');
+});
+afterAll(async () => {
+  await controller?.stop();
+});
+afterEach(() => {
+  const state = expect.getState();
+  if (state.assertionCalls !== state.numPassingAsserts)
+    process.stderr.write(`controller log:\n${controller.tail()}\n`);
+});
+
+function canaryRollout(image: string): Rollout {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'web' },
+    spec: {
+      replicas: 4,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'web', image }] },
+      },
+      strategy: {
+        canary: {
+          steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: '10s' } }],
+        },
+      },
+    },
+  };
+}
+
+const healthy = (r: Rollout) =>
+  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
+const setImage = (image: string) => ({
+  spec: { template: { spec: { containers: [{ name: 'web', image }] } } },
+});
+
+async function deployStable(): Promise<string> {
+  await createRollout(ns.name, canaryRollout('argoproj/rollouts-demo:blue'));
+  const first = await waitForRollout(ns.name, 'web', 'the initial deploy is Healthy', healthy);
+  expect(first.status).toMatchObject({ currentStepIndex: 4, availableReplicas: 4 });
+  return first.status!.stableRS!;
+}
+
+test('a 4-replica canary walks its steps with promote and a timed pause', async () => {
+  const stable = await deployStable();
+  expect(await replicaSetSizes(ns.name, 'web')).toEqual({ [stable]: { spec: 4, available: 4 } });
+
+  await patchRollout(ns.name, 'web', setImage('argoproj/rollouts-demo:yellow'));
+  const paused = await waitForRollout(
+    ns.name,
+    'web',
+    'paused at step 1',
+    (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1,
+  );
+  const canary = paused.status!.currentPodHash!;
+  expect(canary).not.toBe(stable);
+  expect(paused.status).toMatchObject({
+    message: 'CanaryPauseStep',
+    stableRS: stable,
+    controllerPause: true,
+  });
+  expect(await replicaSetSizes(ns.name, 'web')).toEqual({
+    [stable]: { spec: 3, available: 3 },
+    [canary]: { spec: 1, available: 1 },
+  });
+
+  await argoRollouts(ns.name, 'promote', 'web');
+  const timed = await waitForRollout(
+    ns.name,
+    'web',
+    'in the 10 s pause at step 3',
+    (r) => r.status?.currentStepIndex === 3 && r.status.phase === 'Paused',
+  );
+  expect(await replicaSetSizes(ns.name, 'web')).toEqual({
+    [stable]: { spec: 2, available: 2 },
+    [canary]: { spec: 2, available: 2 },
+  });
+  expect(timed.status?.pauseConditions?.[0]?.reason).toBe('CanaryPauseStep');
+
+  const done = await waitForRollout(
+    ns.name,
+    'web',
+    'Healthy after the timed pause',
+    (r) => healthy(r) && r.status?.stableRS === canary,
+    60_000,
+  );
+  expect(done.status).toMatchObject({ currentStepIndex: 4, stableRS: canary, currentPodHash: canary });
+  expect(done.status?.pauseConditions).toBeUndefined();
+  expect(await replicaSetSizes(ns.name, 'web')).toEqual({
+    [stable]: { spec: 0, available: 0 },
+    [canary]: { spec: 4, available: 4 },
+  });
+  const reasons = await eventReasons(ns.name, 'web');
+  for (const reason of [
+    'RolloutUpdated',
+    'NewReplicaSetCreated',
+    'ScalingReplicaSet',
+    'RolloutPaused',
+    'RolloutResumed',
+    'RolloutStepCompleted',
+    'RolloutCompleted',
+  ]) {
+    expect(reasons).toContain(reason);
+  }
+});
+
+test('abort scales the canary away and leaves the Rollout Degraded; retry and promote --full finish it', async () => {
+  const stable = await deployStable();
+  await patchRollout(ns.name, 'web', setImage('argoproj/rollouts-demo:red'));
+  await waitForRollout(
+    ns.name,
+    'web',
+    'paused at step 1',
+    (r) => r.status?.currentStepIndex === 1 && r.status.phase === 'Paused',
+  );
+
+  await argoRollouts(ns.name, 'abort', 'web');
+  const aborted = await waitForRollout(
+    ns.name,
+    'web',
+    'Degraded after abort',
+    (r) => r.status?.phase === 'Degraded',
+  );
+  expect(aborted.status?.message).toBe('RolloutAborted: Rollout aborted update to revision 2');
+  expect(aborted.status).toMatchObject({ abort: true, currentStepIndex: 0, stableRS: stable });
+  const canary = aborted.status!.currentPodHash!;
+  await waitFor(
+    'the stable ReplicaSet back at 4 and the canary at 0',
+    async () => {
+      const sizes = await replicaSetSizes(ns.name, 'web');
+      return sizes[stable]?.available === 4 && sizes[canary]?.spec === 0;
+    },
+    { observe: () => replicaSetSizes(ns.name, 'web') },
+  );
+
+  await argoRollouts(ns.name, 'retry', 'rollout', 'web');
+  await waitForRollout(
+    ns.name,
+    'web',
+    'paused again at step 1 after retry',
+    (r) => !r.status?.abort && r.status?.currentStepIndex === 1 && r.status.phase === 'Paused',
+  );
+  await argoRollouts(ns.name, 'promote', 'web', '--full');
+  const done = await waitForRollout(
+    ns.name,
+    'web',
+    'Healthy on the new version',
+    (r) => healthy(r) && r.status?.stableRS === canary,
+  );
+  expect(done.status?.promoteFull).toBeUndefined();
+  expect(await eventReasons(ns.name, 'web')).toContain('RolloutAborted');
+});
+
+test('an invalid spec gets InvalidSpec naming the field while the stable version keeps serving', async () => {
+  const stable = await deployStable();
+  await patchRollout(ns.name, 'web', {
+    spec: {
+      strategy: { canary: { steps: [{ setWeight: 120 }] } },
+      template: { spec: { containers: [{ name: 'web', image: 'x:2' }] } },
+    },
+  });
+  const bad = await waitForRollout(
+    ns.name,
+    'web',
+    'Degraded with InvalidSpec',
+    (r) => r.status?.phase === 'Degraded',
+  );
+  expect(bad.status?.message).toMatch(
+    /^InvalidSpec: The Rollout "web" is invalid: spec\.strategy\.steps\[0\]\.setWeight: Invalid value: 120/,
+  );
+  expect(await replicaSetSizes(ns.name, 'web')).toEqual({ [stable]: { spec: 4, available: 4 } });
+  await patchRollout(ns.name, 'web', {
+    spec: { strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } } },
+  });
+  await waitForRollout(
+    ns.name,
+    'web',
+    'valid again and paused on the canary',
+    (r) => r.status?.phase === 'Paused' && !r.status.conditions?.some((c) => c.type === 'InvalidSpec'),
+  );
+});

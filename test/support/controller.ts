@@ -1,0 +1,57 @@
+// Runs the Rollout Kit controller from source as its own process against the test control
+// plane, the way `make run` does: CRDs applied first (server-side, as real installs do), then
+// `node controller/src/main.ts`. Its log goes to a file in the run directory, printed when a
+// test needs it.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startProcess, stopAll } from '../control-plane/processes.ts';
+
+const run = promisify(execFile);
+const repo = join(import.meta.dirname, '..', '..');
+
+export async function applyCrds(): Promise<void> {
+  await run('kubectl', [
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '-f',
+    join(repo, 'controller', 'manifests', 'crds'),
+  ]);
+  await run('kubectl', ['wait', '--for=condition=Established', '--timeout=60s', 'crd/rollouts.argoproj.io']);
+}
+
+export interface RunningController {
+  pid: number;
+  log: string;
+  /** The last lines of the controller's log, for failure messages. */
+  tail(lines?: number): string;
+  stop(): Promise<void>;
+}
+
+export async function startController(name: string, args: string[] = []): Promise<RunningController> {
+  const runDir = process.env.ROLLOUT_KIT_RUN_DIR;
+  if (!runDir) throw new Error('ROLLOUT_KIT_RUN_DIR is not set: run integration tests through `make test`');
+  // Recorded in the run's PID file like the control plane's own processes, so the reaper stops
+  // it too if this test run dies.
+  const started = startProcess(runDir, `controller-${name}`, process.execPath, [
+    join(repo, 'controller', 'src', 'main.ts'),
+    `--kubeconfig=${process.env.KUBECONFIG}`,
+    '--leader-elect=false',
+    '--bind-address=127.0.0.1',
+    '--metricsPort=0',
+    '--healthzPort=0',
+    ...args,
+  ]);
+  const tail = (lines = 40) =>
+    readFileSync(started.log, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  return {
+    pid: started.pid,
+    log: started.log,
+    tail,
+    async stop() {
+      await stopAll([{ name: started.name, pid: started.pid }]);
+    },
+  };
+}
