@@ -79,3 +79,18 @@ test('a network failure propagates', async () => {
   };
   await expect(runResourceAction(fetch, requests)).rejects.toThrow('Failed to fetch');
 });
+
+test('an action with parameters is not retried on v1, which cannot carry them', async () => {
+  const undo = actionRequests({
+    baseURI: 'https://cd.example.com/',
+    application: { metadata: { name: 'shop' } },
+    rollout: canaryPaused(),
+    action: 'undo',
+    parameters: [{ name: 'revision', value: '1' }],
+  });
+  const { fetch, calls } = fakeFetch(new Response('Not Found', { status: 404 }));
+  await expect(runResourceAction(fetch, undo)).rejects.toThrow(
+    '404: Not Found (undo takes parameters, which Argo CD accepts from version 3.1 on)',
+  );
+  expect(calls).toEqual([undo.v2.url]);
+});

@@ -33,6 +33,11 @@ async function describe(response: Response): Promise<string> {
 
 export async function runResourceAction(fetchFn: Fetch, requests: ActionRequests): Promise<void> {
   let response = await fetchFn(requests.v2.url, requests.v2.init);
-  if (NO_V2.has(response.status)) response = await fetchFn(requests.v1.url, requests.v1.init);
+  if (NO_V2.has(response.status)) {
+    if (requests.v1Unsupported !== undefined) {
+      throw new Error(`${await describe(response)} (${requests.v1Unsupported})`);
+    }
+    response = await fetchFn(requests.v1.url, requests.v1.init);
+  }
   if (!response.ok) throw new Error(await describe(response));
 }

@@ -83,3 +83,36 @@ test.each([
     want,
   );
 });
+
+test('parameters go to v2 as resourceActionParameters; v1 is marked unable to carry them', () => {
+  const requests = actionRequests({
+    baseURI: 'https://cd.example.com/',
+    application,
+    rollout: canaryPaused(),
+    action: 'undo',
+    parameters: [{ name: 'revision', value: '3' }],
+  });
+  expect(JSON.parse(requests.v2.init.body)).toEqual({
+    appNamespace: 'argocd',
+    namespace: 'shop',
+    resourceName: 'web',
+    version: 'v1alpha1',
+    kind: 'Rollout',
+    group: 'argoproj.io',
+    action: 'undo',
+    resourceActionParameters: [{ name: 'revision', value: '3' }],
+    project: 'team-a',
+  });
+  expect(requests.v1Unsupported).toBe('undo takes parameters, which Argo CD accepts from version 3.1 on');
+});
+
+test('no parameters: no resourceActionParameters field and v1 stays usable', () => {
+  const requests = actionRequests({
+    baseURI: 'https://x/',
+    application,
+    rollout: canaryPaused(),
+    action: 'abort',
+  });
+  expect(JSON.parse(requests.v2.init.body)).not.toHaveProperty('resourceActionParameters');
+  expect(requests.v1Unsupported).toBeUndefined();
+});

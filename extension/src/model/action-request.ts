@@ -14,6 +14,14 @@ export interface HttpRequest {
 export interface ActionRequests {
   v2: HttpRequest;
   v1: HttpRequest;
+  /** Why the v1 route cannot run this action (it has no way to pass parameters), if it cannot. */
+  v1Unsupported?: string;
+}
+
+/** A resource action parameter, as Argo CD's v2 route takes them (values are strings). */
+export interface ActionParameter {
+  name: string;
+  value: string;
 }
 
 function post(url: URL, body: unknown): HttpRequest {
@@ -38,6 +46,8 @@ export function actionRequests(opts: {
   application: Application | undefined;
   rollout: Rollout;
   action: string;
+  /** Sent as `resourceActionParameters`; only the v2 route (Argo CD 3.1+) takes them. */
+  parameters?: ActionParameter[];
 }): ActionRequests {
   const app = asRecord(opts.application);
   const appName = asString(asRecord(app?.metadata)?.name);
@@ -60,14 +70,21 @@ export function actionRequests(opts: {
   const base = `api/v1/applications/${encodeURIComponent(appName)}/resource/actions`;
 
   const v2 = new URL(`${base}/v2`, opts.baseURI);
-  const body: Record<string, string> = {};
+  const body: Record<string, unknown> = {};
   if (appNamespace !== undefined) body.appNamespace = appNamespace;
   Object.assign(body, target, { action: opts.action });
+  const parameters = opts.parameters ?? [];
+  if (parameters.length > 0)
+    body.resourceActionParameters = parameters.map(({ name, value }) => ({ name, value }));
   if (project !== undefined) body.project = project;
 
   const v1 = new URL(base, opts.baseURI);
   if (appNamespace !== undefined) v1.searchParams.set('appNamespace', appNamespace);
   for (const [key, value] of Object.entries(target)) v1.searchParams.set(key, value);
 
-  return { v2: post(v2, body), v1: post(v1, opts.action) };
+  const requests: ActionRequests = { v2: post(v2, body), v1: post(v1, opts.action) };
+  if (parameters.length > 0) {
+    requests.v1Unsupported = `${opts.action} takes parameters, which Argo CD accepts from version 3.1 on`;
+  }
+  return requests;
 }

@@ -1,4 +1,12 @@
-import { manifestOf, resourceUrl, scaleDownDeadline } from './resource-request.ts';
+import {
+  actionStates,
+  actionsUrl,
+  eventItems,
+  eventsUrl,
+  manifestOf,
+  resourceUrl,
+  scaleDownDeadline,
+} from './resource-request.ts';
 
 const target = { namespace: 'shop', name: 'web-abc', group: 'apps', version: 'v1', kind: 'ReplicaSet' };
 
@@ -53,4 +61,59 @@ test.each([
   { name: 'no object', rs: undefined, want: undefined },
 ])('scaleDownDeadline: $name', ({ rs, want }) => {
   expect(scaleDownDeadline(rs)).toBe(want);
+});
+
+test('eventsUrl names the resource by namespace, name and UID, with the app namespace and project', () => {
+  const url = eventsUrl(
+    'https://example.com/argo-cd/',
+    { metadata: { name: 'shop', namespace: 'argocd' }, spec: { project: 'p' } },
+    { namespace: 'shop', name: 'web', uid: 'u-1' },
+  );
+  expect(url).toBe(
+    'https://example.com/argo-cd/api/v1/applications/shop/events?resourceNamespace=shop&resourceName=web' +
+      '&resourceUID=u-1&appNamespace=argocd&project=p',
+  );
+  expect(eventsUrl('https://x/', { metadata: {} }, { namespace: 'a', name: 'b', uid: 'c' })).toBeUndefined();
+});
+
+test.each([
+  { name: 'items', body: { items: [{ reason: 'A' }] }, want: [{ reason: 'A' }] },
+  { name: 'no items', body: {}, want: [] },
+  { name: 'items not a list', body: { items: 'x' }, want: [] },
+  { name: 'not an object', body: 'x', want: [] },
+])('eventItems: $name', ({ body, want }) => {
+  expect(eventItems(body)).toEqual(want);
+});
+
+test('actionsUrl is the resource URL with /actions, the query kept', () => {
+  const url = actionsUrl(
+    'https://example.com/argo-cd/',
+    { metadata: { name: 'shop', namespace: 'argocd' } },
+    target,
+  );
+  expect(url).toBe(
+    'https://example.com/argo-cd/api/v1/applications/shop/resource/actions?namespace=shop&resourceName=web-abc' +
+      '&version=v1&kind=ReplicaSet&group=apps&appNamespace=argocd',
+  );
+  expect(actionsUrl('https://x/', undefined, target)).toBeUndefined();
+});
+
+test.each([
+  {
+    name: 'enabled and disabled actions',
+    body: {
+      actions: [
+        { name: 'undo', params: [{ name: 'revision' }] },
+        { name: 'abort', disabled: true },
+      ],
+    },
+    want: [
+      ['undo', { disabled: false }],
+      ['abort', { disabled: true }],
+    ],
+  },
+  { name: 'no actions', body: {}, want: [] },
+  { name: 'malformed entries are skipped', body: { actions: [null, { disabled: true }, 'x'] }, want: [] },
+])('actionStates: $name', ({ body, want }) => {
+  expect([...actionStates(body)]).toEqual(want);
 });

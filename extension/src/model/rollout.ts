@@ -6,6 +6,7 @@ export interface ObjectMeta {
   name?: string;
   namespace?: string;
   uid?: string;
+  resourceVersion?: string;
   generation?: number;
   creationTimestamp?: string;
   labels?: Record<string, string>;
@@ -78,6 +79,7 @@ export interface RolloutStatus {
   abort?: boolean;
   abortedAt?: string;
   promoteFull?: boolean;
+  restartedAt?: string;
   replicas?: number;
   updatedReplicas?: number;
   readyReplicas?: number;
