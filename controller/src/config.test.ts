@@ -1,4 +1,4 @@
-import { ConfigExit, parseConfig, parseGoDuration, type Config } from './config.ts';
+import { ConfigExit, parseConfig, parseDurationMs, type Config } from './config.ts';
 
 const defaults: Config = {
   kubeconfig: undefined,
@@ -143,7 +143,7 @@ test('--help exits 0 with the usage', () => {
   expect((caught as ConfigExit).output).not.toContain('--istio-api-version');
 });
 
-describe('parseGoDuration', () => {
+describe('parseDurationMs', () => {
   test.each([
     { name: 'seconds', text: '15s', want: 15_000 },
     { name: 'minutes and seconds', text: '1m30s', want: 90_000 },
@@ -152,9 +152,9 @@ describe('parseGoDuration', () => {
     { name: 'microseconds', text: '1500us', want: 1.5 },
     { name: 'zero', text: '0', want: 0 },
   ])('$name', ({ text, want }) => {
-    expect(parseGoDuration(text)).toBe(want);
+    expect(parseDurationMs(text)).toBe(want);
   });
   test.each(['', '15', 's', '1x', '1m 30s', '-5s', 'abc'])('rejects "%s"', (text) => {
-    expect(() => parseGoDuration(text)).toThrow(/invalid duration/);
+    expect(() => parseDurationMs(text)).toThrow(/invalid duration/);
   });
 });

@@ -4,6 +4,7 @@
 // Deployment's args work unchanged; a flag nobody knows is an error that names it.
 // Durations take Go's syntax ("15s", "1m30s", "500ms"); --rollout-resync is in seconds.
 import { Command, CommanderError, Option } from 'commander';
+import { parseGoDuration } from './go-duration.ts';
 
 export interface Config {
   /** --kubeconfig; undefined means KUBECONFIG, ~/.kube/config, then in-cluster. */
@@ -46,30 +47,12 @@ export class ConfigExit extends Error {
   }
 }
 
-const UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
 /** Parses a Go duration ("15s", "1m30s", "1.5h", "500ms") to milliseconds; throws on anything else. */
-export function parseGoDuration(text: string): number {
-  const input = text.trim();
-  if (input === '0') return 0;
-  const pattern = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
-  let total = 0;
-  let matched = 0;
-  for (let m = pattern.exec(input); m; m = pattern.exec(input)) {
-    total += Number(m[1]) * (UNITS[m[2] ?? ''] ?? Number.NaN);
-    matched = pattern.lastIndex;
-  }
-  if (input === '' || matched !== input.length || !Number.isFinite(total))
+export function parseDurationMs(text: string): number {
+  const nanos = parseGoDuration(text.trim());
+  if (nanos === undefined || nanos < 0)
     throw new Error(`invalid duration "${text}": use Go syntax such as 15s, 1m30s or 500ms`);
-  return total;
+  return nanos / 1e6;
 }
 
 function int(name: string, min: number) {
@@ -102,7 +85,7 @@ function bool(name: string) {
 function duration(name: string) {
   return (value: string): number => {
     try {
-      return parseGoDuration(value);
+      return parseDurationMs(value);
     } catch (error) {
       throw new Error(`${name}: ${(error as Error).message}`, { cause: error });
     }

@@ -2,7 +2,7 @@
 // counters kept per measurement, limits checked in a fixed order, and when the next measurement
 // is due. Pure: the run reconciler supplies `now` and writes the results.
 import type { Measurement, Metric, MetricResult } from '@rollout-kit/api';
-import { parseGoDuration } from '../canary/steps.ts';
+import { parseGoDuration } from '../go-duration.ts';
 
 export type MetricPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'Inconclusive' | 'Error';
 

@@ -4,14 +4,14 @@
 // elsewhere; this returns only the status fields it owns.
 import type { PauseCondition, Rollout, RolloutStatus } from '@rollout-kit/api';
 import { PAUSE_REASON_CANARY_PAUSE_STEP } from '@rollout-kit/api';
-import { normal, type PlannedEvent } from '../rollout/planned-event.ts';
+import { events as rolloutEvents, type CompletedReason, type RolloutEvent } from '../rollout/events.ts';
 import {
   atDesiredReplicaCounts,
   specReplicas,
   progressThresholdMet,
   type ReplicaSetCounts,
 } from './replicas.ts';
-import { canarySteps, pauseEndsAt, stepCompletedMessage } from './steps.ts';
+import { canaryPausePlan, canarySteps, currentStepCompleted, pauseEndsAt, stepString } from './steps.ts';
 
 /** The status fields progression decides. */
 export type ProgressionFields = Pick<
@@ -47,9 +47,9 @@ export interface ProgressionInput {
 
 export interface Progression {
   fields: ProgressionFields;
-  events: PlannedEvent[];
+  events: RolloutEvent[];
   /** Why the Rollout was promoted in this pass, when it was (upstream's RolloutCompleted reasons). */
-  promotedBecause?: string;
+  promotedBecause?: CompletedReason;
   /** When a timed pause ends and the Rollout should be looked at again (epoch ms). */
   recheckAt?: number;
 }
@@ -70,7 +70,7 @@ export function canaryProgression(input: ProgressionInput): Progression {
   const { rollout, currentPodHash, stepHash, now } = input;
   const steps = canarySteps(rollout);
   const old = rollout.status ?? {};
-  const events: PlannedEvent[] = [];
+  const events: RolloutEvent[] = [];
   const fields: ProgressionFields = {
     currentPodHash,
     currentStepHash: stepHash,
@@ -96,7 +96,7 @@ export function canaryProgression(input: ProgressionInput): Progression {
     fields.promoteFull = undefined;
     fields.canary = old.canary?.weights ? { weights: old.canary.weights } : undefined;
     if (isStable && steps.length > 0 && old.currentPodHash !== undefined) {
-      events.push(normal('SkipSteps', 'Rollback to stable ReplicaSets'));
+      events.push(rolloutEvents.skipSteps(false));
     }
     return { fields, events };
   }
@@ -126,40 +126,46 @@ export function canaryProgression(input: ProgressionInput): Progression {
     fields.promoteFull = undefined;
     fields.currentStepIndex = steps.length > 0 ? allDone : undefined;
     if (changed) {
-      events.push(
-        normal(
-          'RolloutCompleted',
-          `Rollout completed update to revision ${input.revision} (${currentPodHash}): ${reason}`,
-        ),
-      );
+      events.push(rolloutEvents.completed(input.revision, currentPodHash, reason));
     }
     return { fields, events, promotedBecause: reason };
   }
 
   const index = fields.currentStepIndex ?? 0;
-  const step = steps[index];
-  if (!step || rollout.spec.paused) return { fields, events };
-
-  const pauseCondition = fields.pauseConditions?.find((c) => c.reason === PAUSE_REASON_CANARY_PAUSE_STEP);
-  if (step.pause !== undefined) {
-    // The user resumed: the controller's pause condition is gone while controllerPause remains.
-    const resumed = fields.controllerPause === true && !pauseCondition;
-    const ends = pauseEndsAt(step.pause, pauseCondition?.startTime);
-    const elapsed = ends !== undefined && now > ends;
-    if (!resumed && !elapsed) {
-      if (!fields.controllerPause) {
-        fields.pauseConditions = [
-          ...(fields.pauseConditions ?? []),
-          { reason: PAUSE_REASON_CANARY_PAUSE_STEP, startTime: iso(now) },
-        ];
-        fields.controllerPause = true;
-        const started = pauseEndsAt(step.pause, iso(now));
-        return { fields, events, ...(started !== undefined ? { recheckAt: started + 1_000 } : {}) };
-      }
-      return { fields, events, ...(ends !== undefined ? { recheckAt: ends + 1_000 } : {}) };
-    }
-  } else if (!stepCompleted(input, step)) {
-    return { fields, events };
+  if (!steps[index] || rollout.spec.paused) return { fields, events };
+  // The step rules read the status as this pass has decided it so far.
+  const view: Rollout = { ...rollout, status: { ...old, ...fields } };
+  const pause = canaryPausePlan(view);
+  if (pause.add) {
+    fields.pauseConditions = [
+      ...(fields.pauseConditions ?? []),
+      { reason: PAUSE_REASON_CANARY_PAUSE_STEP, startTime: iso(now) },
+    ];
+    fields.controllerPause = true;
+    const ends = pauseEndsAt(steps[index]?.pause, iso(now));
+    return { fields, events, ...(ends !== undefined ? { recheckAt: ends + 1_000 } : {}) };
+  }
+  const weights = old.canary?.weights;
+  const completed = currentStepCompleted({
+    rollout: view,
+    now,
+    atDesiredReplicaCounts: atDesiredReplicaCounts({
+      rollout,
+      newRS: input.newRS,
+      stableRS: input.stableRS,
+      otherRSs: input.otherRSs,
+      weights,
+    }),
+    weightsVerified: weights?.verified,
+    stepRunPhase: input.stepRunPhase,
+  });
+  if (!completed) {
+    // A timed pause is looked at again just after it ends (upstream completes it strictly after).
+    return {
+      fields,
+      events,
+      ...(pause.recheckAt !== undefined ? { recheckAt: pause.recheckAt + 1_000 } : {}),
+    };
   }
 
   fields.currentStepIndex = index + 1;
@@ -169,33 +175,12 @@ export function canaryProgression(input: ProgressionInput): Progression {
     const { currentStepAnalysisRunStatus: _done, ...rest } = fields.canary;
     fields.canary = Object.keys(rest).length > 0 ? rest : undefined;
   }
-  events.push(normal('RolloutStepCompleted', stepCompletedMessage(steps, index + 1)));
+  events.push(rolloutEvents.stepCompleted(index + 1, steps.length, stepString(steps[index])));
   return { fields, events };
 }
 
-function stepCompleted(
-  input: ProgressionInput,
-  step: NonNullable<ReturnType<typeof canarySteps>[number]>,
-): boolean {
-  if (step.setWeight !== undefined || step.setCanaryScale !== undefined) {
-    const weights = input.rollout.status?.canary?.weights;
-    if (step.setWeight !== undefined && weights?.verified === false) return false;
-    return atDesiredReplicaCounts({
-      rollout: input.rollout,
-      newRS: input.newRS,
-      stableRS: input.stableRS,
-      otherRSs: input.otherRSs,
-      weights,
-    });
-  }
-  if (step.analysis !== undefined || step.experiment !== undefined)
-    return input.stepRunPhase === 'Successful';
-  // Header and mirror routes, and plugins, complete once applied.
-  return true;
-}
-
 /** Upstream's promotion checks, in order; undefined when the Rollout is not promoted now. */
-function promotionReason(input: ProgressionInput, fields: ProgressionFields): string | undefined {
+function promotionReason(input: ProgressionInput, fields: ProgressionFields): CompletedReason | undefined {
   const { rollout, newRS } = input;
   if (!fields.stableRS) return 'Initial deploy';
   if (fields.abort) return undefined;

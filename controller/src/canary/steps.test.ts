@@ -4,12 +4,12 @@ import {
   currentSetWeight,
   currentStepCompleted,
   currentStep,
-  parseGoDuration,
   pauseDurationSeconds,
   pauseElapsed,
   stepCompletedMessage,
   stepString,
 } from './steps.ts';
+import { parseGoDuration } from '../go-duration.ts';
 
 function rollout(
   steps: CanaryStep[] | undefined,

@@ -1,6 +1,7 @@
 // Canary step progression: which step is current, the weight it asks for, pause durations, and
 // the step strings used in events. Pure; the reconciler passes `now` where time matters.
 import type { CanaryStep, IntOrString, Rollout } from '@rollout-kit/api';
+import { parseGoDuration } from '../go-duration.ts';
 import { ANALYSIS_PHASE_SUCCESSFUL, PAUSE_REASON_CANARY_PAUSE_STEP } from '@rollout-kit/api';
 
 type RolloutLike = Pick<Rollout, 'spec' | 'status'>;
@@ -35,39 +36,6 @@ export function currentSetWeight(rollout: RolloutLike, maxWeight = 100): number 
     if (weight !== undefined) return weight;
   }
   return 0;
-}
-
-const NANOS: Readonly<Record<string, number>> = {
-  ns: 1,
-  us: 1e3,
-  µs: 1e3, // U+00B5 micro sign
-  μs: 1e3, // U+03BC Greek mu
-  ms: 1e6,
-  s: 1e9,
-  m: 60e9,
-  h: 3600e9,
-};
-
-/**
- * Go's time.ParseDuration, in nanoseconds: "300ms", "-1.5h", "2h45m"; "0" alone needs no unit.
- * Undefined where Go returns an error (missing unit, unknown unit, empty).
- */
-export function parseGoDuration(s: string): number | undefined {
-  const m = /^([-+]?)(.*)$/.exec(s);
-  let rest = m?.[2] ?? '';
-  if (rest === '0') return 0;
-  if (rest === '') return undefined;
-  let total = 0;
-  while (rest !== '') {
-    const part = /^([0-9]*(?:\.[0-9]*)?)([^0-9.]+)/.exec(rest);
-    if (!part) return undefined;
-    const [whole, number = '', unit = ''] = part;
-    const scale = NANOS[unit];
-    if (number === '' || number === '.' || scale === undefined) return undefined;
-    total += Number(number) * scale;
-    rest = rest.slice(whole.length);
-  }
-  return m?.[1] === '-' ? -total : total;
 }
 
 const INT32 = /^[-+]?[0-9]+$/;

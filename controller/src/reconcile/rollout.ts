@@ -16,7 +16,7 @@ import { mergePatch } from '../kube/merge-patch.ts';
 import type { HandlerResult } from '../kube/work-queue.ts';
 import type { Logger } from '../observe/logger.ts';
 import { canaryStatus } from '../rollout/canary-status.ts';
-import type { PlannedEvent } from '../rollout/planned-event.ts';
+import { events as rolloutEvents, type RolloutEvent } from '../rollout/events.ts';
 import { podTemplateHash } from '../rollout/pod-hash.ts';
 import {
   countsOf,
@@ -112,20 +112,15 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     if (scale) {
       const rs = owned.find((r) => r.metadata.name === scale.name);
       await scaleReplicaSet(deps, namespace, scale.name, scale.to, rollout.spec.replicas ?? 1);
-      const verb = scale.to > scale.from ? 'up' : 'down';
       // Recorded at once, not with the status: a failed status write must not lose what was done.
       await recordAll(deps, rollout, [
-        {
-          type: 'Normal',
-          reason: 'ScalingReplicaSet',
-          message: `Scaled ${verb} ReplicaSet ${scale.name} (revision ${rs ? revisionOf(rs) : revision}) from ${scale.from} to ${scale.to}`,
-        },
+        rolloutEvents.scalingReplicaSet(scale.name, rs ? revisionOf(rs) : revision, scale.from, scale.to),
       ]);
     }
   }
 
   const progression = invalidSpec
-    ? { fields: { ...(rollout.status ?? {}) }, events: [] as PlannedEvent[], recheckAt: undefined }
+    ? { fields: { ...(rollout.status ?? {}) }, events: [] as RolloutEvent[], recheckAt: undefined }
     : canaryProgression({
         rollout,
         currentPodHash: newRS ? (hashOf(newRS) ?? hash) : hash,
@@ -154,7 +149,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
 async function recordAll(
   deps: RolloutReconcilerDeps,
   rollout: Rollout,
-  events: readonly PlannedEvent[],
+  events: readonly RolloutEvent[],
 ): Promise<void> {
   for (const event of events) await deps.events.record(involved(rollout), event);
 }
@@ -183,12 +178,8 @@ async function createReplicaSet(
     // The status write of this pass is guarded by resourceVersion: go on from the one just made.
     rollout.metadata.resourceVersion = patched.metadata.resourceVersion;
     await recordAll(deps, rollout, [
-      { type: 'Normal', reason: 'RolloutUpdated', message: `Rollout updated to revision ${revision}` },
-      {
-        type: 'Normal',
-        reason: 'NewReplicaSetCreated',
-        message: `Created ReplicaSet ${rsName} (revision ${revision})`,
-      },
+      rolloutEvents.rolloutUpdated(revision),
+      rolloutEvents.newReplicaSetCreated(rsName, revision),
     ]);
     deps.log.info(
       { rollout: `${namespace}/${rollout.metadata.name}`, replicaSet: rsName, revision },

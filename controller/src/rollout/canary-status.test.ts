@@ -1,6 +1,6 @@
 import type { Condition, Rollout, RolloutStatus } from '@rollout-kit/api';
 import type { ProgressionFields } from '../canary/progression.ts';
-import { canaryStatus, selectorString, type CanaryStatusInput } from './canary-status.ts';
+import { canaryStatus, type CanaryStatusInput } from './canary-status.ts';
 import type { ReplicaSet } from './replica-set.ts';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
@@ -226,22 +226,4 @@ describe('progress deadline', () => {
     );
     expect(byType(r.status.conditions).Progressing).toBe('True/ReplicaSetUpdated');
   });
-});
-
-test.each([
-  { name: 'labels', selector: { matchLabels: { app: 'web', tier: 'fe' } }, want: 'app=web,tier=fe' },
-  {
-    name: 'expressions',
-    selector: {
-      matchExpressions: [
-        { key: 'env', operator: 'In', values: ['a', 'b'] },
-        { key: 'x', operator: 'Exists' },
-        { key: 'y', operator: 'DoesNotExist' },
-      ],
-    },
-    want: 'env in (a,b),x,!y',
-  },
-  { name: 'none', selector: undefined, want: '' },
-])('selectorString: $name', ({ selector, want }) => {
-  expect(selectorString(selector)).toBe(want);
 });

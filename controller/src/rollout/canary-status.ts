@@ -2,13 +2,13 @@
 // counts, the conditions (Available, Progressing with the progress deadline, Paused, Healthy,
 // Completed, InvalidSpec), phase and message, and the events upstream records when pause,
 // abort or completion change. Pure, in the order of upstream's status write pipeline.
-import type { Condition, LabelSelector, Rollout, RolloutStatus } from '@rollout-kit/api';
+import type { Condition, Rollout, RolloutStatus } from '@rollout-kit/api';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS } from '@rollout-kit/api';
 import type { ProgressionFields } from '../canary/progression.ts';
 import { canarySteps } from '../canary/steps.ts';
 import { findCondition, removeCondition, setCondition, setProgressing } from './conditions.ts';
-import { rolloutPhase } from './phase.ts';
-import { normal, warning, type PlannedEvent } from './planned-event.ts';
+import { calculatePhase, formatLabelSelector } from './status.ts';
+import { abortedMessage, events as rolloutEvents, type RolloutEvent } from './events.ts';
 import type { ReplicaSet } from './replica-set.ts';
 
 export interface CanaryStatusInput {
@@ -27,25 +27,12 @@ export interface CanaryStatusInput {
 
 export interface CanaryStatusResult {
   status: RolloutStatus;
-  events: PlannedEvent[];
+  events: RolloutEvent[];
   /** When the progress deadline would pass, so the Rollout is looked at again then (epoch ms). */
   recheckAt?: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-/** A label selector as the API server writes it in scale subresources: `app=web,tier in (a,b)`. */
-export function selectorString(selector: LabelSelector | undefined): string {
-  const parts = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of selector?.matchExpressions ?? []) {
-    const values = (e.values ?? []).join(',');
-    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
-  return parts.join(',');
-}
 
 const sum = (rss: readonly ReplicaSet[], pick: (rs: ReplicaSet) => number | undefined) =>
   rss.reduce((total, rs) => total + (pick(rs) ?? 0), 0);
@@ -55,7 +42,7 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
   const old = rollout.status ?? {};
   const r = rollout.spec.replicas ?? 1;
   const nowIso = iso(now);
-  const events: PlannedEvent[] = [];
+  const events: RolloutEvent[] = [];
   const status: RolloutStatus = {
     ...old,
     ...fields,
@@ -65,7 +52,7 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
     readyReplicas: sum(replicaSets, (rs) => rs.status?.readyReplicas),
     availableReplicas: sum(replicaSets, (rs) => rs.status?.availableReplicas),
     HPAReplicas: sum(replicaSets, (rs) => rs.status?.replicas),
-    selector: selectorString(rollout.spec.selector),
+    selector: formatLabelSelector(rollout.spec.selector),
   };
   // The controller holds controllerPause only while a pause condition of its own remains.
   if (!status.pauseConditions?.length) {
@@ -114,12 +101,11 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
         type: 'Progressing',
         status: 'False',
         reason: 'RolloutAborted',
-        message: `Rollout aborted update to revision ${input.revision}`,
+        message: abortedMessage(input.revision),
       },
       nowIso,
     );
-    if (!old.abortedAt)
-      events.push(warning('RolloutAborted', `Rollout aborted update to revision ${input.revision}`));
+    if (!old.abortedAt) events.push(rolloutEvents.aborted(abortedMessage(input.revision)));
   } else if (old.abortedAt && !status.abortedAt) {
     conditions = setCondition(
       conditions,
@@ -176,7 +162,7 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
       existing?.reason !== 'ProgressDeadlineExceeded'
     ) {
       events.push(
-        warning('ProgressDeadlineExceeded', findCondition(conditions, 'Progressing')?.message ?? ''),
+        rolloutEvents.progressDeadlineExceeded(findCondition(conditions, 'Progressing')?.message ?? ''),
       );
     }
   }
@@ -233,22 +219,16 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
     nowIso,
   );
   if (wasCompleted && !completed) {
-    events.push(
-      normal(
-        'RolloutNotCompleted',
-        `Rollout not completed, started update to revision ${input.revision} (${status.currentPodHash})`,
-      ),
-    );
+    events.push(rolloutEvents.notCompleted(input.revision, status.currentPodHash ?? ''));
   }
   status.conditions = conditions;
 
   const hadPause = (old.pauseConditions?.length ?? 0) > 0;
   const hasPause = (status.pauseConditions?.length ?? 0) > 0;
-  if (!hadPause && hasPause)
-    events.push(normal('RolloutPaused', `Rollout is paused (${status.pauseConditions?.[0]?.reason})`));
-  if (hadPause && !hasPause && !status.abort) events.push(normal('RolloutResumed', 'Rollout is resumed'));
+  if (!hadPause && hasPause) events.push(rolloutEvents.paused(status.pauseConditions?.[0]?.reason ?? ''));
+  if (hadPause && !hasPause && !status.abort) events.push(rolloutEvents.resumed());
 
-  const { phase, message } = rolloutPhase(rollout.spec, status);
+  const { phase, message } = calculatePhase(rollout.spec, status);
   status.phase = phase;
   status.message = message;
   return { status, events, ...(recheckAt !== undefined ? { recheckAt } : {}) };

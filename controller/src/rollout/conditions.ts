@@ -31,8 +31,7 @@ export function setCondition(
   now: string,
 ): Condition[] {
   const list = [...(conditions ?? [])];
-  const index = list.findIndex((c) => c.type === input.type);
-  const existing = index >= 0 ? list[index] : undefined;
+  const existing = list.find((c) => c.type === input.type);
   if (existing && existing.status === input.status && existing.reason === input.reason) {
     // Same state: keep it as it is, message included, as upstream does.
     return conditions as Condition[];
@@ -42,9 +41,8 @@ export function setCondition(
     lastUpdateTime: now,
     lastTransitionTime: existing && existing.status === input.status ? existing.lastTransitionTime : now,
   };
-  if (existing) list[index] = next;
-  else list.push(next);
-  return list;
+  // As upstream, a replaced condition moves to the end of the list.
+  return [...list.filter((c) => c.type !== input.type), next];
 }
 
 /** The conditions without `type` (the same array when it was absent). */

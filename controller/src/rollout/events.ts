@@ -54,6 +54,11 @@ export const events = {
       `Rollout not completed, started update to revision ${revision} (${hash})`,
     ),
   aborted: (message: string): RolloutEvent => ({ type: 'Warning', reason: EVENT_ROLLOUT_ABORTED, message }),
+  progressDeadlineExceeded: (message: string): RolloutEvent => ({
+    type: 'Warning',
+    reason: 'ProgressDeadlineExceeded',
+    message,
+  }),
   skipSteps: (withinWindow: boolean) =>
     normal(
       EVENT_SKIP_STEPS,

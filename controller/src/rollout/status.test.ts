@@ -1,12 +1,5 @@
 import type { Condition, LabelSelector, Rollout, RolloutStatus } from '@rollout-kit/api';
-import {
-  calculatePhase,
-  clientPhase,
-  formatLabelSelector,
-  newCondition,
-  removeCondition,
-  setCondition,
-} from './status.ts';
+import { calculatePhase, clientPhase, formatLabelSelector } from './status.ts';
 
 const T0 = '2026-01-01T00:00:00Z';
 const T1 = '2026-01-01T00:05:00Z';
@@ -29,7 +22,7 @@ const healthy: RolloutStatus = {
 };
 
 function cond(type: string, status: Condition['status'], reason: string, message: string): Condition {
-  return newCondition(type, status, reason, message, T0);
+  return { type, status, reason, message, lastUpdateTime: T0, lastTransitionTime: T0 };
 }
 
 describe('calculatePhase', () => {
@@ -272,45 +265,6 @@ describe('clientPhase', () => {
     },
   ])('$name', ({ generation, status, phase, message }) => {
     expect(clientPhase({ metadata: { generation }, spec: canary, status })).toEqual({ phase, message });
-  });
-});
-
-describe('conditions', () => {
-  const progressing = cond('Progressing', 'True', 'ReplicaSetUpdated', 'ReplicaSet "r-1" is progressing.');
-  const available = cond('Available', 'True', 'AvailableReason', 'Rollout has minimum availability');
-
-  test('the same type, status and reason is a no-op, even with a new message', () => {
-    const next = { ...progressing, message: 'other', lastUpdateTime: T1 };
-    expect(setCondition([progressing, available], next)).toEqual({
-      conditions: [progressing, available],
-      changed: false,
-    });
-  });
-
-  test('a new reason with the same status keeps lastTransitionTime and moves to the end', () => {
-    const next = newCondition('Progressing', 'True', 'NewReplicaSetAvailable', 'done', T1);
-    const { conditions, changed } = setCondition([progressing, available], next);
-    expect(changed).toBe(true);
-    expect(conditions).toEqual([available, { ...next, lastTransitionTime: T0 }]);
-  });
-
-  test('a new status takes the new transition time', () => {
-    const next = newCondition(
-      'Progressing',
-      'False',
-      'RolloutAborted',
-      'Rollout aborted update to revision 2',
-      T1,
-    );
-    expect(setCondition([progressing], next).conditions).toEqual([next]);
-  });
-
-  test('a condition of a new type is appended', () => {
-    expect(setCondition(undefined, available)).toEqual({ conditions: [available], changed: true });
-  });
-
-  test('removeCondition drops every condition of the type', () => {
-    expect(removeCondition([progressing, available], 'Progressing')).toEqual([available]);
   });
 });
 

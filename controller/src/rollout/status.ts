@@ -1,7 +1,7 @@
 // Rollout status rules that clients read: phase and message (Argo CD's health and the kubectl
 // plugin show them verbatim), the client-side overlay the plugin applies, and condition updates.
 // As Argo Rollouts v1.9 (utils/rollout/rolloututil.go, utils/conditions/conditions.go).
-import type { Condition, LabelSelector, Rollout, RolloutStatus } from '@rollout-kit/api';
+import type { LabelSelector, Rollout, RolloutStatus } from '@rollout-kit/api';
 import {
   CONDITION_INVALID_SPEC,
   PHASE_DEGRADED,
@@ -97,48 +97,6 @@ export function clientPhase(rollout: Pick<Rollout, 'metadata' | 'spec' | 'status
   }
   if (status.phase) return { phase: status.phase as RolloutPhase, message: status.message ?? '' };
   return calculatePhase(rollout.spec, status);
-}
-
-export function getCondition(status: RolloutStatus | undefined, type: string): Condition | undefined {
-  return status?.conditions?.find((c) => c.type === type);
-}
-
-/** A new condition stamped with `now` (RFC 3339) for both times. */
-export function newCondition(
-  type: string,
-  status: Condition['status'],
-  reason: string,
-  message: string,
-  now: string,
-): Condition {
-  return { type, status, reason, message, lastUpdateTime: now, lastTransitionTime: now };
-}
-
-/**
- * Conditions with `condition` set, as upstream's SetRolloutCondition: the same type, status and
- * reason already present is a no-op (`changed: false`, message and times untouched); otherwise
- * the old one of that type is replaced, moved to the end, and keeps its lastTransitionTime when
- * the status did not change.
- */
-export function setCondition(
-  conditions: readonly Condition[] | undefined,
-  condition: Condition,
-): { conditions: Condition[]; changed: boolean } {
-  const list = [...(conditions ?? [])];
-  const current = list.find((c) => c.type === condition.type);
-  if (current && current.status === condition.status && current.reason === condition.reason) {
-    return { conditions: list, changed: false };
-  }
-  const next = { ...condition };
-  if (current && current.status === condition.status && current.lastTransitionTime !== undefined) {
-    next.lastTransitionTime = current.lastTransitionTime;
-  }
-  return { conditions: [...list.filter((c) => c.type !== condition.type), next], changed: true };
-}
-
-/** Conditions without any of type `type`. */
-export function removeCondition(conditions: readonly Condition[] | undefined, type: string): Condition[] {
-  return (conditions ?? []).filter((c) => c.type !== type);
 }
 
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
