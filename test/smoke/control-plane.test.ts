@@ -206,7 +206,9 @@ test('deleting a namespace removes everything in it', async () => {
 
 test('every process of the control plane listens on loopback only', () => {
   // Every recorded process still running: the control plane, and any controller a test started.
-  const records = readPidRecords(process.env.ROLLOUT_KIT_RUN_DIR!).filter((r) => r.name !== 'reaper' && isAlive(r.pid));
+  const records = readPidRecords(process.env.ROLLOUT_KIT_RUN_DIR!).filter(
+    (r) => r.name !== 'reaper' && isAlive(r.pid),
+  );
   expect(records.map((r) => r.name)).toEqual(
     expect.arrayContaining(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']),
   );
