@@ -33,8 +33,9 @@ test: deps binaries argo-plugin browser ## everything CI runs: typecheck, lint, 
 build: deps ## build the shipped artifacts
 	npm run --workspaces --if-present build
 
-bench: deps binaries ## run the benchmarks and print their figures
+bench: deps binaries ## run the benchmarks and print their figures (BENCH_ROLLOUTS="100 1000")
 	npm run --workspaces --if-present bench
+	node test/bench/canary-scale.ts $(BENCH_ROLLOUTS)
 
 cluster-up: deps binaries ## start a local control plane and leave it running (prints its KUBECONFIG)
 	node test/control-plane/cli.ts up

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startProcess, stopAll } from '../control-plane/processes.ts';
+import { waitFor } from './wait-for.ts';
 
 const run = promisify(execFile);
 const repo = join(import.meta.dirname, '..', '..');
@@ -19,7 +20,16 @@ export async function applyCrds(): Promise<void> {
     '-f',
     join(repo, 'controller', 'manifests', 'crds'),
   ]);
-  await run('kubectl', ['wait', '--for=condition=Established', '--timeout=60s', 'crd/rollouts.argoproj.io']);
+  // `kubectl wait` fails outright while a new CRD has no conditions yet: poll until Established.
+  await waitFor('the Rollout CRD to be Established', async () => {
+    const { stdout } = await run('kubectl', [
+      'get',
+      'crd/rollouts.argoproj.io',
+      '-o',
+      'jsonpath={.status.conditions[?(@.type=="Established")].status}',
+    ]);
+    return stdout.includes('True');
+  });
 }
 
 export interface RunningController {
