@@ -3,6 +3,7 @@
 // step, abort and retry, promote --full, and an invalid spec that leaves the stable version up.
 import type { Rollout } from '@rollout-kit/api';
 import { applyCrds, startController, type RunningController } from '../support/controller.ts';
+import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import { waitFor } from '../support/wait-for.ts';
 import {
@@ -201,4 +202,35 @@ test('an invalid spec gets InvalidSpec naming the field while the stable version
     'valid again and paused on the canary',
     (r) => r.status?.phase === 'Paused' && !r.status.conditions?.some((c) => c.type === 'InvalidSpec'),
   );
+});
+
+test('a new revision never shrinks the stable ReplicaSet below its share of the first step', async () => {
+  // R=20, setWeight 10: the stable RS goes 20 → 18 and the canary 0 → 2. Scaling from the stored
+  // status (which still names the old hash as current) once sized the stable RS for 100% first.
+  const rollout = canaryRollout('argoproj/rollouts-demo:blue');
+  rollout.spec.replicas = 20;
+  rollout.spec.strategy = { canary: { steps: [{ setWeight: 10 }, { pause: {} }] } };
+  await createRollout(ns.name, rollout);
+  const stable = (await waitForRollout(ns.name, 'web', 'the initial deploy is Healthy', healthy)).status!
+    .stableRS!;
+  await patchRollout(ns.name, 'web', setImage('argoproj/rollouts-demo:yellow'));
+  const paused = await waitForRollout(
+    ns.name,
+    'web',
+    'paused at step 1',
+    (r) => r.status?.phase === 'Paused',
+  );
+  const canary = paused.status!.currentPodHash!;
+  expect(await replicaSetSizes(ns.name, 'web')).toEqual({
+    [stable]: { spec: 18, available: 18 },
+    [canary]: { spec: 2, available: 2 },
+  });
+  const list = await kube().core.listNamespacedEvent({
+    namespace: ns.name,
+    fieldSelector: 'reason=ScalingReplicaSet',
+  });
+  const stableMoves = list.items
+    .map((e) => e.message ?? '')
+    .filter((m) => m.includes(`web-${stable} `) && m.includes('Scaled down'));
+  expect(stableMoves).toEqual([`Scaled down ReplicaSet web-${stable} (revision 1) from 20 to 18`]);
 });

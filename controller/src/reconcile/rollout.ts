@@ -2,68 +2,71 @@
 // pure deciders what to do, and carries it out. One pass makes at most one structural change
 // (create the new ReplicaSet, or scale one ReplicaSet), then writes the status once; the
 // informers see the effect and queue the Rollout again, so every decision is made on what the
-// cluster really did. Canary only for now; blue-green slots in as another strategy here.
+// cluster really did. Before that, a pass that adopts or releases ReplicaSets, or carries out
+// the undo annotation, does only that. Services and ephemeral metadata follow the ReplicaSets'
+// roles before any scaling; clean-up and restarts happen only on a pass with nothing to scale.
+// The cluster changes themselves live in rollout-actions.ts. Canary only for now; blue-green
+// slots in as another strategy here.
 import type { Rollout } from '@rollout-kit/api';
-import { DESIRED_REPLICAS_ANNOTATION, REVISION_ANNOTATION } from '@rollout-kit/api';
 import { canaryProgression } from '../canary/progression.ts';
 import { nextScaleAction } from '../canary/scaling.ts';
+import { canaryServiceSwitches, servicesByName, type Service, type ServiceView } from '../canary/services.ts';
 import { currentStepHash } from '../canary/step-hash.ts';
-import type { EventRecorder, InvolvedObject } from '../kube/events.ts';
+import type { EventRecorder } from '../kube/events.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { isConflict, kubeCall } from '../kube/errors.ts';
 import type { Informer } from '../kube/informer.ts';
-import { mergePatch } from '../kube/merge-patch.ts';
 import type { HandlerResult } from '../kube/work-queue.ts';
 import type { Logger } from '../observe/logger.ts';
 import { canaryStatus } from '../rollout/canary-status.ts';
 import { events as rolloutEvents, type RolloutEvent } from '../rollout/events.ts';
+import { canaryEphemeralSyncs } from '../rollout/ephemeral-metadata.ts';
+import { claimReplicaSets, replicaSetsToDelete, reusedRevision } from '../rollout/ownership.ts';
 import { podTemplateHash } from '../rollout/pod-hash.ts';
 import {
   countsOf,
   findByHash,
   hashOf,
-  isControlledBy,
-  newReplicaSet,
   nextRevision,
   revisionOf,
   type ReplicaSet,
 } from '../rollout/replica-set.ts';
-import { invalidSpecMessage, validateRollout } from '../rollout/validate.ts';
+import { findByTemplate, undoPlan } from '../rollout/undo.ts';
+import { invalidSpecMessage, validateReferences, validateRollout } from '../rollout/validate.ts';
+import {
+  deploymentReplicas,
+  resolveWorkload,
+  workloadGeneration,
+  type Deployment,
+} from '../rollout/workload-ref.ts';
+import type { RestartPlan } from '../rollout/restart.ts';
+import { calculatePhase } from '../rollout/status.ts';
+import {
+  cacheIsStale,
+  carryOutUndo,
+  claimOwnership,
+  createReplicaSet,
+  deleteReplicaSet,
+  recordAll,
+  recordWorkloadGeneration,
+  reviseReplicaSet,
+  scaleDeployment,
+  scaleReplicaSet,
+  switchService,
+  writeStatus,
+} from './rollout-actions.ts';
+import { evictPod, planRestart, syncEphemeral } from './rollout-pods.ts';
 
 export interface RolloutReconcilerDeps {
   client: KubeClient;
   rollouts: Informer<Rollout>;
   replicaSets: Informer<ReplicaSet>;
+  /** Services, for the canary/stable selectors and the reference checks. */
+  services: Informer<Service>;
+  /** Deployments, for Rollouts with a workloadRef. */
+  deployments: Informer<Deployment>;
   events: Pick<EventRecorder, 'record'>;
   log: Logger;
   now(): number;
-}
-
-/** Keys whose status we wrote, with the resourceVersion the API server gave back. */
-const written = new Map<string, string>();
-
-/** Whether the cached object is older than our last write to it (informer not caught up yet). */
-function cacheIsStale(key: string, rollout: Rollout): boolean {
-  const mine = written.get(key);
-  const seen = rollout.metadata.resourceVersion;
-  if (!mine || !seen || !/^\d+$/.test(mine) || !/^\d+$/.test(seen)) return false;
-  return BigInt(seen) < BigInt(mine);
-}
-
-const rolloutsPath = (namespace: string, name: string) =>
-  `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/rollouts/${encodeURIComponent(name)}`;
-const replicaSetsPath = (namespace: string) =>
-  `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`;
-
-function involved(rollout: Rollout): InvolvedObject {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    namespace: rollout.metadata.namespace ?? '',
-    name: rollout.metadata.name ?? '',
-    uid: rollout.metadata.uid,
-    resourceVersion: rollout.metadata.resourceVersion,
-  };
 }
 
 export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps): Promise<HandlerResult> {
@@ -71,30 +74,38 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   if (!cached || cached.metadata.deletionTimestamp) return undefined; // garbage collection removes what it owned
   if (cacheIsStale(key, cached)) return { requeueAfterMs: 250 };
   // Never mutate a cached object: decide on a private copy.
-  const rollout = structuredClone(cached);
-  if (!rollout.spec.strategy?.canary) {
+  const asWritten = structuredClone(cached);
+  if (!asWritten.spec.strategy?.canary) {
     deps.log.debug({ rollout: key }, 'not a canary Rollout: left alone until its strategy is implemented');
     return undefined;
   }
-  const namespace = rollout.metadata.namespace ?? '';
-  const name = rollout.metadata.name ?? '';
+  const namespace = asWritten.metadata.namespace ?? '';
   const now = deps.now();
-  const owned = deps.replicaSets
-    .list(namespace)
-    .filter((rs) => isControlledBy(rs, rollout) && hashOf(rs) !== undefined);
-  const errors = validateRollout(rollout);
-  const invalidSpec = errors[0] ? invalidSpecMessage(name, errors[0]) : undefined;
+  // With workloadRef, everything below works on the Deployment's template (never written back).
+  const ref = asWritten.spec.workloadRef;
+  const workload = ref?.name ? deps.deployments.get(`${namespace}/${ref.name}`) : undefined;
+  const resolved = resolveWorkload(asWritten, workload);
+  const rollout = 'rollout' in resolved ? resolved.rollout : asWritten;
+  const claim = claimReplicaSets(rollout, deps.replicaSets.list(namespace));
+  if (claim.adopt.length > 0 || claim.release.length > 0) {
+    // Ownership first: the counts below must be over exactly the ReplicaSets that are ours.
+    await claimOwnership(deps, rollout, claim);
+    return { requeueAfterMs: 250 };
+  }
+  const owned = claim.owned;
+  const undo = undoPlan(rollout, owned);
+  if (undo) {
+    await carryOutUndo(deps, key, rollout, undo);
+    return { requeueAfterMs: 250 };
+  }
+  const services = servicesByName(deps.services.list(namespace));
+  const invalidSpec = specProblem(asWritten, resolved, services);
+  if (workload && !invalidSpec) await recordWorkloadGeneration(deps, rollout, workloadGeneration(workload));
 
   const hash = podTemplateHash(rollout.spec.template ?? {}, rollout.status?.collisionCount);
-  let newRS = findByHash(owned, hash);
-
-  if (!newRS && !invalidSpec) {
-    const revision = nextRevision(owned);
-    const created = await createReplicaSet(deps, rollout, hash, revision);
-    if (!created) return { requeueAfterMs: 1_000 };
-    newRS = created;
-    owned.push(created);
-  }
+  const found = await ensureNewReplicaSet(deps, key, rollout, { hash, owned, invalidSpec });
+  if (found === 'retry') return { requeueAfterMs: 1_000 };
+  const newRS = found;
 
   const stableRS = findByHash(owned, rollout.status?.stableRS);
   const others = owned
@@ -107,18 +118,6 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     otherRSs: others.map(countsOf),
   };
 
-  if (!invalidSpec) {
-    const scale = nextScaleAction({ rollout, ...counts });
-    if (scale) {
-      const rs = owned.find((r) => r.metadata.name === scale.name);
-      await scaleReplicaSet(deps, namespace, scale.name, scale.to, rollout.spec.replicas ?? 1);
-      // Recorded at once, not with the status: a failed status write must not lose what was done.
-      await recordAll(deps, rollout, [
-        rolloutEvents.scalingReplicaSet(scale.name, rs ? revisionOf(rs) : revision, scale.from, scale.to),
-      ]);
-    }
-  }
-
   const progression = invalidSpec
     ? { fields: { ...(rollout.status ?? {}) }, events: [] as RolloutEvent[], recheckAt: undefined }
     : canaryProgression({
@@ -129,6 +128,24 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
         revision,
         now,
       });
+  let restart: RestartPlan = { kind: 'none' };
+  if (!invalidSpec) {
+    const acted = await actOnReplicaSets(deps, rollout, {
+      services,
+      owned,
+      newRS,
+      stableRS,
+      counts,
+      revision,
+      now,
+      // Scale for the step this pass decided: on a new template the stored status still names the
+      // old hash as current, and scaling from it would size the stable RS for 100% and shrink it.
+      decided: { ...rollout, status: { ...(rollout.status ?? {}), ...progression.fields } },
+    });
+    if ('stop' in acted) return acted.stop;
+    restart = acted.restart;
+  }
+
   const result = canaryStatus({
     rollout,
     fields: progression.fields,
@@ -138,111 +155,133 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     invalidSpec,
     now,
   });
+  if (restart.kind === 'done') {
+    result.status = { ...result.status, restartedAt: restart.restartedAt };
+    Object.assign(result.status, calculatePhase(rollout.spec, result.status));
+  }
+  if (workload && !invalidSpec) {
+    result.status = { ...result.status, workloadObservedGeneration: workloadGeneration(workload) };
+  }
   await writeStatus(deps, key, rollout, result.status);
+  if (workload && !invalidSpec) {
+    const to = deploymentReplicas({
+      mode: ref?.scaleDown,
+      revision,
+      healthy: result.status.phase === 'Healthy',
+      replicas: rollout.spec.replicas ?? 1,
+      readyReplicas: result.status.readyReplicas ?? 0,
+      current: workload.spec?.replicas ?? 1,
+    });
+    if (to !== undefined) await scaleDeployment(deps, rollout, workload, to);
+  }
   await recordAll(deps, rollout, [...progression.events, ...result.events]);
   if (invalidSpec) deps.log.warn({ rollout: key }, invalidSpec);
 
-  const recheck = [progression.recheckAt, result.recheckAt].filter((t): t is number => t !== undefined);
+  const recheck = [
+    progression.recheckAt,
+    result.recheckAt,
+    restart.kind === 'later' ? restart.at : undefined,
+    restart.kind === 'evict' ? now + restart.recheckAfterMs : undefined,
+  ].filter((t): t is number => t !== undefined);
   return recheck.length > 0 ? { requeueAfterMs: Math.max(0, Math.min(...recheck) - now) } : undefined;
 }
 
-async function recordAll(
-  deps: RolloutReconcilerDeps,
-  rollout: Rollout,
-  events: readonly RolloutEvent[],
-): Promise<void> {
-  for (const event of events) await deps.events.record(involved(rollout), event);
-}
-
-async function createReplicaSet(
-  deps: RolloutReconcilerDeps,
-  rollout: Rollout,
-  hash: string,
-  revision: number,
-): Promise<ReplicaSet | undefined> {
-  const namespace = rollout.metadata.namespace ?? '';
-  const body = newReplicaSet(rollout, hash, revision);
-  const rsName = body.metadata.name ?? '';
-  try {
-    const created = await kubeCall(`creating ReplicaSet ${namespace}/${rsName}`, () =>
-      deps.client.requestJson<ReplicaSet>('POST', replicaSetsPath(namespace), { body }),
-    );
-    const patched = await kubeCall(
-      `recording revision ${revision} on Rollout ${namespace}/${rollout.metadata.name}`,
-      () =>
-        deps.client.requestJson<Rollout>('PATCH', rolloutsPath(namespace, rollout.metadata.name ?? ''), {
-          body: { metadata: { annotations: { [REVISION_ANNOTATION]: String(revision) } } },
-          contentType: 'application/merge-patch+json',
-        }),
-    );
-    // The status write of this pass is guarded by resourceVersion: go on from the one just made.
-    rollout.metadata.resourceVersion = patched.metadata.resourceVersion;
-    await recordAll(deps, rollout, [
-      rolloutEvents.rolloutUpdated(revision),
-      rolloutEvents.newReplicaSetCreated(rsName, revision),
-    ]);
-    deps.log.info(
-      { rollout: `${namespace}/${rollout.metadata.name}`, replicaSet: rsName, revision },
-      'created the new ReplicaSet',
-    );
-    return created;
-  } catch (error) {
-    if (isConflict(error)) {
-      // The name is taken: by a ReplicaSet of ours the cache has not seen yet (the next pass finds
-      // it), or by one with another template, a hash collision a later issue handles.
-      deps.log.warn(
-        { rollout: `${namespace}/${rollout.metadata.name}`, replicaSet: rsName },
-        'ReplicaSet name already taken; retrying',
-      );
-      return undefined;
-    }
-    throw error;
-  }
-}
-
-async function scaleReplicaSet(
-  deps: RolloutReconcilerDeps,
-  namespace: string,
-  name: string,
-  replicas: number,
-  desired: number,
-): Promise<void> {
-  await kubeCall(`scaling ReplicaSet ${namespace}/${name} to ${replicas}`, () =>
-    deps.client.requestJson('PATCH', `${replicaSetsPath(namespace)}/${encodeURIComponent(name)}`, {
-      body: {
-        metadata: { annotations: { [DESIRED_REPLICAS_ANNOTATION]: String(desired) } },
-        spec: { replicas },
-      },
-      contentType: 'application/merge-patch+json',
-    }),
-  );
+/**
+ * The InvalidSpec message, if any: the spec as written first, then the workloadRef, then the
+ * Services it names (checked on the resolved Rollout, whose template labels they must match).
+ */
+function specProblem(
+  asWritten: Rollout,
+  resolved: ReturnType<typeof resolveWorkload>,
+  services: Readonly<Record<string, ServiceView>>,
+): string | undefined {
+  const specErrors = validateRollout(asWritten);
+  const errors =
+    specErrors.length > 0
+      ? specErrors
+      : 'error' in resolved
+        ? [resolved.error]
+        : validateReferences(resolved.rollout, services);
+  return errors[0] ? invalidSpecMessage(asWritten.metadata.name ?? '', errors[0]) : undefined;
 }
 
 /**
- * Sends the status as a JSON merge patch of what changed, guarded by the resourceVersion we read:
- * if the Rollout changed meanwhile (a user resumed or aborted it), the API answers 409 and the
- * worker retries on fresh state instead of overwriting theirs.
+ * The ReplicaSet of the Rollout's current template: found by hash, else by template (an undo
+ * copies an RS's API-defaulted template, whose hash differs), else created ('retry' when the
+ * create must be tried again). A re-used earlier RS gets the next revision.
  */
-async function writeStatus(
+async function ensureNewReplicaSet(
   deps: RolloutReconcilerDeps,
   key: string,
   rollout: Rollout,
-  status: Rollout['status'],
-): Promise<void> {
-  const patch = mergePatch(
-    (rollout.status ?? {}) as Record<string, unknown>,
-    (status ?? {}) as Record<string, unknown>,
+  ctx: { hash: string; owned: ReplicaSet[]; invalidSpec: string | undefined },
+): Promise<ReplicaSet | undefined | 'retry'> {
+  const { hash, owned, invalidSpec } = ctx;
+  const found = findByHash(owned, hash) ?? findByTemplate(owned, rollout.spec.template ?? {});
+  if (invalidSpec) return found;
+  if (!found) {
+    const created = await createReplicaSet(deps, key, rollout, hash, nextRevision(owned));
+    if (!created) return 'retry';
+    owned.push(created);
+    return created;
+  }
+  // Back to an earlier template (undo, or a rollback by hand): the old RS is the new one again.
+  const bump = reusedRevision(
+    found,
+    owned.filter((rs) => rs !== found),
   );
-  if (!patch) return;
+  if (!bump) return found;
+  const revised = await reviseReplicaSet(deps, rollout, found, bump);
+  owned[owned.indexOf(found)] = revised; // one object per RS: the others are told apart by identity
+  return revised;
+}
+
+/**
+ * The cluster side of a valid canary pass, in order: Services follow the ReplicaSets first (so on
+ * promotion the stable Service moves before the old RS is scaled down), then ephemeral metadata,
+ * then one scale action; a pass with nothing to scale cleans up old revisions and restarts pods.
+ * `stop` ends the pass (pods were evicted: the availability counts are stale).
+ */
+async function actOnReplicaSets(
+  deps: RolloutReconcilerDeps,
+  rollout: Rollout,
+  ctx: {
+    services: Readonly<Record<string, ServiceView>>;
+    owned: ReplicaSet[];
+    newRS?: ReplicaSet;
+    stableRS?: ReplicaSet;
+    counts: Omit<Parameters<typeof nextScaleAction>[0], 'rollout'>;
+    revision: number;
+    now: number;
+    /** The Rollout with the status fields progression decided in this pass. */
+    decided: Rollout;
+  },
+): Promise<{ restart: RestartPlan } | { stop: HandlerResult }> {
+  const { services, owned, newRS, stableRS, counts, revision, now } = ctx;
   const namespace = rollout.metadata.namespace ?? '';
-  const name = rollout.metadata.name ?? '';
-  const updated = await kubeCall(`writing the status of Rollout ${key}`, () =>
-    deps.client.requestJson<Rollout>('PATCH', `${rolloutsPath(namespace, name)}/status`, {
-      body: { metadata: { resourceVersion: rollout.metadata.resourceVersion }, status: patch },
-      contentType: 'application/merge-patch+json',
-    }),
-  );
-  if (updated.metadata.resourceVersion) written.set(key, updated.metadata.resourceVersion);
+  for (const s of canaryServiceSwitches({ rollout, services, newRS, stableRS }))
+    await switchService(deps, rollout, s);
+  for (const sync of canaryEphemeralSyncs({ rollout, newRS, stableRS }))
+    await syncEphemeral(deps, rollout, sync);
+  const scale = nextScaleAction({ rollout: ctx.decided, ...counts });
+  if (scale) {
+    const rs = owned.find((r) => r.metadata.name === scale.name);
+    await scaleReplicaSet(deps, namespace, scale.name, scale.to, rollout.spec.replicas ?? 1);
+    // Recorded at once, not with the status: a failed status write must not lose what was done.
+    await recordAll(deps, rollout, [
+      rolloutEvents.scalingReplicaSet(scale.name, rs ? revisionOf(rs) : revision, scale.from, scale.to),
+    ]);
+    return { restart: { kind: 'none' } };
+  }
+  const revisionHistoryLimit = rollout.spec.revisionHistoryLimit;
+  for (const rs of replicaSetsToDelete({ owned, newRS, stableRS, revisionHistoryLimit }))
+    await deleteReplicaSet(deps, rollout, rs);
+  const restart = await planRestart(deps, rollout, { owned, newRS, stableRS, now });
+  if (restart.kind === 'evict' && restart.pods.length > 0) {
+    for (const pod of restart.pods) await evictPod(deps, namespace, pod);
+    return { stop: { requeueAfterMs: restart.recheckAfterMs } };
+  }
+  return { restart };
 }
 
 /** The Rollout key that owns a ReplicaSet (its controller reference), for queueing on RS changes. */

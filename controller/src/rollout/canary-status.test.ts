@@ -208,6 +208,25 @@ describe('progress deadline', () => {
     expect(later.events).toEqual([]);
   });
 
+  test.each([
+    { name: 'progressDeadlineAbort aborts the update with the timeout message', abortOn: true, want: true },
+    { name: 'without progressDeadlineAbort nothing is aborted', abortOn: false, want: undefined },
+  ])('$name', ({ abortOn, want }) => {
+    const base = input({ ...steady, conditions: [progressing('2026-03-01T11:49:00Z')] }, {});
+    base.rollout.spec.progressDeadlineAbort = abortOn;
+    const r = canaryStatus(base);
+    expect(r.status.abort).toBe(want);
+    expect(r.events.map((e) => `${e.type}/${e.reason}: ${e.message}`)).toEqual([
+      'Warning/ProgressDeadlineExceeded: ReplicaSet "web-n" has timed out progressing.',
+      ...(abortOn
+        ? [
+            'Warning/RolloutAborted: Rollout aborted update to revision 2: ReplicaSet "web-n" has timed out progressing.',
+          ]
+        : []),
+    ]);
+    if (abortOn) expect(r.status.abortedAt).toBe(new Date(NOW).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  });
+
   test('progress after the deadline restores Progressing', () => {
     const exceeded = canaryStatus(input({ ...steady, conditions: [progressing('2026-03-01T11:49:00Z')] }, {}))
       .status.conditions;

@@ -161,9 +161,14 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
       findCondition(conditions, 'Progressing')?.reason === 'ProgressDeadlineExceeded' &&
       existing?.reason !== 'ProgressDeadlineExceeded'
     ) {
-      events.push(
-        rolloutEvents.progressDeadlineExceeded(findCondition(conditions, 'Progressing')?.message ?? ''),
-      );
+      const timedOut = findCondition(conditions, 'Progressing')?.message ?? '';
+      events.push(rolloutEvents.progressDeadlineExceeded(timedOut));
+      // progressDeadlineAbort: the update is aborted as well, and scales back on the next pass.
+      if (rollout.spec.progressDeadlineAbort === true && !status.abort) {
+        status.abort = true;
+        status.abortedAt = nowIso;
+        events.push(rolloutEvents.aborted(abortedMessage(input.revision, timedOut)));
+      }
     }
   }
 
