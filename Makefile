@@ -17,8 +17,8 @@ NODE := $(NODE_DIR)/bin/node
 export PATH := $(NODE_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 STAMP := node_modules/.rollout-kit-installed
 
-.PHONY: help demo test build bench cluster-up cluster-down binaries argo-plugin typecheck lint \
-        format jest unit integration deps browser clean clean-cache
+.PHONY: help demo test build bench run cluster-up cluster-down binaries argo-plugin typecheck lint \
+        format jest unit integration deps packages clean clean-cache
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,7 +26,7 @@ help: ## list the targets
 demo: deps binaries ## the main job: start a local cluster and show Rollout Kit working on it
 	node test/demo/demo.ts
 
-test: deps binaries argo-plugin browser ## everything CI runs: typecheck, lint, format check, unit and integration tests
+test: deps binaries argo-plugin packages ## everything CI runs: typecheck, lint, format check, unit and integration tests
 	@$(MAKE) --no-print-directory typecheck lint
 	@$(MAKE) --no-print-directory jest
 
@@ -40,14 +40,17 @@ bench: deps binaries ## run the benchmarks and print their figures (BENCH_ROLLOU
 cluster-up: deps binaries ## start a local control plane and leave it running (prints its KUBECONFIG)
 	node test/control-plane/cli.ts up
 
+run: deps ## run the controller from source against the cluster in KUBECONFIG, CRDs installed first (ARGS="--namespaced …")
+	node controller/tools/run-local.ts $(ARGS)
+
 cluster-down: deps ## stop the control plane started by cluster-up
 	node test/control-plane/cli.ts down
 
 binaries: $(NODE) ## build (or reuse) the cached control-plane binaries
 	test/control-plane/build-binaries.sh control-plane
 
-browser: ## install Debian's Chromium for the browser tests when it is missing
-	bash test/tools/ensure-chromium.sh
+packages: ## install the Debian packages tests use (Chromium, Prometheus) when they are missing
+	bash test/tools/ensure-debian-packages.sh /usr/bin/chromium=chromium /usr/bin/prometheus=prometheus
 
 argo-plugin: $(NODE) ## build (or reuse) the official kubectl-argo-rollouts plugin for tests
 	test/control-plane/build-binaries.sh argo-plugin
@@ -72,7 +75,7 @@ jest: deps
 unit: deps ## unit tests only (no control plane)
 	$(JEST) --selectProjects api controller extension installer $(JEST_ARGS)
 
-integration: deps binaries argo-plugin browser ## integration tests only, against the local control plane
+integration: deps binaries argo-plugin packages ## integration tests only, against the local control plane
 	$(JEST) --selectProjects integration $(JEST_ARGS)
 
 deps: $(STAMP)
