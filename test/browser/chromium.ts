@@ -30,7 +30,7 @@ export interface Chromium {
  */
 export async function launchChromium(): Promise<Chromium> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: run test/tools/ensure-chromium.sh (installs Debian's chromium)`);
+    throw new Error(`${CHROMIUM} not found: run 'make packages' (installs Debian's chromium)`);
   }
   const profile = await mkdtemp(join(tmpdir(), 'rollout-kit-chromium-'));
   try {

@@ -93,6 +93,54 @@ function v2Body(resourceName: string, action: string) {
   };
 }
 
+/**
+ * Runs in the page: the WCAG contrast ratio of every piece of text in the Rollout tab against
+ * what is painted behind it (backgrounds composed from the root down, the text's colour faded by
+ * its own and its ancestors' opacity). A string, because this file has no DOM types.
+ */
+const TEXT_CONTRAST = `(() => {
+  const panel = document.querySelector('[role=tabpanel]');
+  if (panel === null) return [];
+  const parse = (c) => {
+    const m = /rgba?\\(([^)]+)\\)/.exec(c);
+    if (m === null) return [0, 0, 0, 0];
+    const p = m[1].split(',').map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const blend = (fg, bg, a) => [0, 1, 2].map((i) => fg[i] * a + bg[i] * (1 - a));
+  const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const luminance = (c) => 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2]);
+  const behind = (el) => {
+    const chain = [];
+    for (let e = el; e !== null; e = e.parentElement) chain.unshift(e);
+    let bg = [255, 255, 255];
+    for (const e of chain) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) bg = blend(c, bg, c[3]);
+    }
+    return bg;
+  };
+  const opacity = (el) => {
+    let o = 1;
+    for (let e = el; e !== null; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+    return o;
+  };
+  const out = [];
+  const walker = document.createTreeWalker(panel, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) {
+    const text = (n.textContent || '').trim();
+    const el = n.parentElement;
+    if (text === '' || el === null || el.getClientRects().length === 0) continue;
+    const colour = parse(getComputedStyle(el).color);
+    const bg = behind(el);
+    const fg = blend(colour, bg, colour[3] * opacity(el));
+    const a = luminance(fg);
+    const b = luminance(bg);
+    out.push({ text: text.slice(0, 40), ratio: Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 100) / 100 });
+  }
+  return out;
+})()`;
+
 async function screenshot(page: Page, line: ReactLine, name: string) {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `react${line}-${name}.png`), fullPage: true });
@@ -252,6 +300,22 @@ describe.each<ReactLine>(['19', '16'])('the Rollout tab on React %s', (line) => 
     expect(request.contentType).toBe('application/json');
     expect(JSON.parse(request.body)).toEqual(v2Body('payments', 'retry'));
   });
+
+  test.each(['light', 'dark'])(
+    '%s theme: every text of the tab has a contrast of 4.5:1 or more',
+    async (theme) => {
+      const node = encodeURIComponent('argoproj.io/Rollout/shop/payments/0');
+      await watched.page.goto(`${host.url}applications/shop?node=${node}&tab=extension-0&theme=${theme}`);
+      const panel = watched.page.getByRole('tabpanel', { name: 'Rollout' });
+      await panel.getByRole('region', { name: 'Revisions' }).waitFor({ timeout: TIMEOUT });
+      await expect(watched.page.locator('body').getAttribute('class')).resolves.toBe(`theme-${theme}`);
+      const texts = (await watched.page.evaluate(TEXT_CONTRAST)) as { text: string; ratio: number }[];
+      // Summary, steps, revisions and their badges are all in view.
+      expect(texts.length).toBeGreaterThan(30);
+      expect(texts.filter((t) => t.ratio < 4.5)).toEqual([]);
+      await screenshot(watched.page, line, `canary-aborted-${theme}`);
+    },
+  );
 
   test('blue-green with preview: shows active and preview, promote sends resume', async () => {
     const panel = await openRollout(watched, host, 'storefront');

@@ -1,8 +1,8 @@
 // A host page that follows Argo CD's extension contract, served on 127.0.0.1 for the browser test
 // and `make demo`: the React globals of one Argo CD line (React 16.14 for 2.5–3.4, React 19 for
 // 3.5+), window.extensionsAPI, /extensions.js joined from an extensions directory the way
-// argocd-server joins it, and the REST routes the tab calls (resource tree, live manifest,
-// resource actions), answered from a backend of live objects. Every action request is recorded
+// argocd-server joins it, and the REST routes the tab calls (resource tree, live manifest, events,
+// resource action list and resource actions), answered from a backend of live objects. Every action request is recorded
 // so a test can check exactly what the page sent.
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,8 +12,11 @@ import { build } from 'esbuild';
 import { ensureReact16 } from '../tools/fetch-react16.ts';
 import { resourceTree, groupVersion, type KubeObject } from './argocd-tree.ts';
 import { extensionsJs } from './extensions-js.ts';
+import { discoverActions } from './rollout-actions.ts';
 
 export type ReactLine = '16' | '19';
+/** Argo CD's two themes; the page takes `?theme=dark` or `?theme=light` over the host's default. */
+export type Theme = 'light' | 'dark';
 
 export interface HostApplication {
   metadata: { name: string; namespace?: string };
@@ -36,6 +39,8 @@ export interface HostBackend {
   objects(): Promise<KubeObject[]>;
   /** Answers a resource action; without it every well-formed action gets Argo CD's `{}`. */
   action?(request: RecordedRequest): Promise<{ status: number; body: unknown }>;
+  /** Events of one object, for Argo CD's events route; none when absent. */
+  events?(target: { namespace: string; name: string; uid: string }): Promise<unknown[]>;
 }
 
 export interface HostOptions {
@@ -49,6 +54,10 @@ export interface HostOptions {
   sessionToken?: string;
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
+  /** The theme pages get without a `theme` query parameter; light by default. */
+  theme?: Theme;
+  /** Told about requests that failed inside the host (answered 500). */
+  log?: (line: string) => void;
 }
 
 export interface Host {
@@ -99,7 +108,11 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-function page(opts: HostOptions, scripts: number): string {
+/**
+ * The page, in one of Argo CD's themes: Argo CD puts `theme-light` or `theme-dark` on its root
+ * element and its stylesheets colour the page from it; extensions inherit the text colour.
+ */
+function page(opts: HostOptions, scripts: number, theme: Theme): string {
   const config = { application: opts.backend.application, refreshMs: opts.refreshMs ?? 0 };
   const tags = Array.from({ length: scripts }, (_, i) => `<script src="assets/react-${i}.js"></script>`).join(
     '\n',
@@ -122,12 +135,17 @@ nav ul { padding-left: 16px; }
 [role=tab] { padding: 8px 0; text-decoration: none; color: #495763; }
 [role=tab][aria-selected=true] { border-bottom: 3px solid #00a2b3; color: #00a2b3; }
 .error-boundary, .failure { color: #e96d76; }
+.theme-dark { color: #dee6eb; background: #100f0f; }
+.theme-dark .resource-details { background: #2f3133; }
+.theme-dark [role=tablist] { border-bottom-color: #495763; }
+.theme-dark [role=tab] { color: #ccd6dd; }
+.theme-dark [role=tab][aria-selected=true] { color: #00c4d8; border-bottom-color: #00c4d8; }
 </style>
 ${tags}
 <script src="assets/host.js"></script>
 <script id="host-config" type="application/json">${scriptJson(config)}</script>
 </head>
-<body>
+<body class="theme-${theme}">
 <div id="app"></div>
 <script defer src="extensions.js"></script>
 </body>
@@ -173,6 +191,16 @@ function matches(object: KubeObject, query: URLSearchParams): boolean {
   );
 }
 
+/** An error with its causes, for the log. */
+function describeError(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e !== undefined && parts.length < 5; e = (e as { cause?: unknown }).cause) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    if (!(e instanceof Error)) break;
+  }
+  return parts.join(': ');
+}
+
 /** Starts the host page on 127.0.0.1 on a free port. */
 export async function startHost(opts: HostOptions): Promise<Host> {
   const scripts = await reactScripts(opts.react);
@@ -186,7 +214,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     if (req.method === 'GET' && (path === '/' || path.startsWith('/applications'))) {
-      return send(res, 200, 'text/html; charset=utf-8', page(opts, scripts.length), {
+      const asked = url.searchParams.get('theme');
+      const theme: Theme = asked === 'dark' || asked === 'light' ? asked : (opts.theme ?? 'light');
+      return send(res, 200, 'text/html; charset=utf-8', page(opts, scripts.length, theme), {
         'Set-Cookie': `argocd.token=${session}; Path=/; HttpOnly; SameSite=Strict`,
       });
     }
@@ -228,6 +258,37 @@ export async function startHost(opts: HostOptions): Promise<Host> {
         );
       return send(res, 200, 'application/json', JSON.stringify({ manifest: JSON.stringify(found) }));
     }
+    if (req.method === 'GET' && route === '/events') {
+      // Argo CD lists the Events of one resource (or of the application when none is named).
+      const name = url.searchParams.get('resourceName') ?? '';
+      const items =
+        name === '' || opts.backend.events === undefined
+          ? []
+          : await opts.backend.events({
+              namespace: url.searchParams.get('resourceNamespace') ?? '',
+              name,
+              uid: url.searchParams.get('resourceUID') ?? '',
+            });
+      return send(res, 200, 'application/json', JSON.stringify({ metadata: {}, items }));
+    }
+    if (req.method === 'GET' && route === '/resource/actions') {
+      for (const q of ['resourceName', 'version', 'kind']) {
+        if (!url.searchParams.get(q)) return apiError(res, 400, 3, `${q} is required`);
+      }
+      const found = (await opts.backend.objects()).find((o) => matches(o, url.searchParams));
+      if (found === undefined)
+        return apiError(
+          res,
+          404,
+          5,
+          `${url.searchParams.get('kind')} "${url.searchParams.get('resourceName')}" not found`,
+        );
+      const body =
+        found.kind === 'Rollout' && groupVersion(found.apiVersion).group === 'argoproj.io'
+          ? discoverActions(found)
+          : { actions: [] };
+      return send(res, 200, 'application/json', JSON.stringify(body));
+    }
     if (req.method === 'POST' && (route === '/resource/actions/v2' || route === '/resource/actions')) {
       const recorded: RecordedRequest = {
         method: req.method,
@@ -251,6 +312,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
+      opts.log?.(`${req.method ?? ''} ${req.url ?? ''}: ${describeError(err)}`);
       if (!res.headersSent) apiError(res, 500, 13, err instanceof Error ? err.message : String(err));
       else res.destroy();
     });

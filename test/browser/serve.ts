@@ -1,7 +1,8 @@
 // Serves the browser test's host page for a live cluster, so the Rollout tab can be seen on the
-// cluster's Rollouts (`make demo`). Read-only: it lists objects and refuses actions.
+// cluster's Rollouts (`make demo` does the same in-process). Read-only unless --actions: then the
+// tab's actions (promote, abort, retry, undo, ...) change the cluster's Rollouts as Argo CD would.
 //
-//   node test/browser/serve.ts [--kubeconfig FILE] [--namespace NS] [--react 19|16] [--port N]
+//   node test/browser/serve.ts [--kubeconfig FILE] [--namespace NS] [--react 19|16] [--port N] [--actions]
 //
 // Prints the page's URL, then serves until Ctrl-C.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     namespace: { type: 'string' },
     react: { type: 'string', default: '19' },
     port: { type: 'string', default: '0' },
+    actions: { type: 'boolean', default: false },
   },
 });
 
@@ -46,9 +48,13 @@ const { tar, extensionsDir } = await prepareExtensions(work);
 const host = await startHost({
   react: values.react as ReactLine,
   extensionsDir,
-  backend: clusterBackend(config, values.namespace === undefined ? {} : { namespace: values.namespace }),
+  backend: clusterBackend(config, {
+    ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
+    actions: values.actions,
+  }),
   refreshMs: 2000,
   port,
+  log: (line) => console.error(`[serve] ${line}`),
 });
 console.log(`[serve] the Rollout tab (React ${values.react}, ${tar}) on the cluster's Rollouts: ${host.url}`);
 

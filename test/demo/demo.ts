@@ -1,49 +1,216 @@
-// `make demo`: starts the local control plane and shows it at work. Until the controller lands,
-// it rolls a Deployment from one image to another across the KWOK nodes and prints each change,
-// then keeps the cluster up for exploring until Ctrl-C (or exits at once with --once).
-import { startControlPlane, stopOnSignals, kubectl } from '../control-plane/control-plane.ts';
+// `make demo`: the product at work on a local control plane. It starts the control plane, applies
+// the CRDs, runs the Rollout Kit controller from source as its own process, serves the Argo CD
+// host page with the Rollout tab on the demo cluster, applies a canary Rollout
+// (argoproj/rollouts-demo:blue, 5 replicas, 20% → pause → 40% → 60% → 80% → 100%), changes the
+// image to yellow and prints each state until the Rollout is Healthy, promoting the indefinite
+// pause itself as `kubectl argo rollouts promote` would. Then it keeps everything up until Ctrl-C
+// (`--once` stops and exits after Healthy, for CI).
+//
+//   node test/demo/demo.ts [--once] [--port N] [--react 19|16]
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppsV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import type { Rollout } from '@rollout-kit/api';
+import { clusterBackend } from '../browser/cluster-backend.ts';
+import { prepareExtensions } from '../browser/extension-tar.ts';
+import { startHost, type Host, type ReactLine } from '../browser/host-server.ts';
+import { kubectl, startControlPlane, stopOnSignals } from '../control-plane/control-plane.ts';
 import { sleep } from '../control-plane/processes.ts';
+import { applyCrds, startController, type RunningController } from '../support/controller.ts';
+import { atIndefinitePause, isHealthy, passedSteps, progressLine, type ReplicaSetLike } from './progress.ts';
 
-const once = process.argv.includes('--once');
+const { values } = parseArgs({
+  options: {
+    once: { type: 'boolean', default: false },
+    port: { type: 'string', default: '0' },
+    react: { type: 'string', default: '19' },
+  },
+});
 const say = (line: string) => console.log(`[demo] ${line}`);
+function fail(message: string): never {
+  console.error(`[demo] ${message}`);
+  process.exit(2);
+}
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`--port must be a port number, not ${values.port}`);
+if (values.react !== '19' && values.react !== '16') fail(`--react must be 19 or 16, not ${values.react}`);
+
+const NAMESPACE = 'default';
+const NAME = 'rollouts-demo';
+const MANIFEST = join(import.meta.dirname, 'rollout.yaml');
+/** How long one stage may take before the demo gives up and shows the controller's log. */
+const STAGE_TIMEOUT_MS = 120_000;
 
 const cp = await startControlPlane({ reaper: true });
+// Ctrl-C: every process recorded in the run directory (the controller included) is stopped and
+// the reaper removes the rest; the host page dies with this process.
 stopOnSignals(cp);
+// The support helpers read the cluster from the environment, as the integration tests set it.
+process.env.KUBECONFIG = cp.kubeconfig;
+process.env.PATH = cp.path;
+process.env.ROLLOUT_KIT_RUN_DIR = cp.runDir;
 const k = (...args: string[]) => kubectl(cp.path, cp.kubeconfig, args);
-
 say(
   `control plane up in ${Object.values(cp.timings)
     .reduce((a, b) => a + b, 0)
     .toFixed(1)} s at ${cp.server}`,
 );
-say(`nodes:\n${await k('get', 'nodes', '-o', 'wide')}`);
-await k('create', 'deployment', 'rollouts-demo', '--image=argoproj/rollouts-demo:blue', '--replicas=5');
-await k('rollout', 'status', 'deployment/rollouts-demo', '--timeout=60s');
-say(`5 pods of rollouts-demo:blue are Ready (the images never run under KWOK: the pods are simulated)`);
-say('changing the image to yellow and following the rolling update:');
-await k('set', 'image', 'deployment/rollouts-demo', 'rollouts-demo=argoproj/rollouts-demo:yellow');
-let last = '';
-for (let i = 0; i < 120; i++) {
-  const line = await k(
-    'get',
-    'replicasets',
-    '-l',
-    'app=rollouts-demo',
-    '-o',
-    'jsonpath={range .items[*]}{.spec.template.spec.containers[0].image}={.status.readyReplicas}/{.spec.replicas}  {end}',
-  );
-  if (line !== last) say(line);
-  last = line;
-  // Done when yellow has 5 of 5 ready and blue is scaled to 0 (readyReplicas is then omitted).
-  if (/yellow=5\/5/.test(line) && /blue=0?\/0/.test(line)) break;
-  await sleep(250);
-}
-say(`done:\n${await k('get', 'pods', '-o', 'wide')}`);
-if (once) {
+
+const config = new KubeConfig();
+config.loadFromFile(cp.kubeconfig);
+const custom = config.makeApiClient(CustomObjectsApi);
+const apps = config.makeApiClient(AppsV1Api);
+// Inside the run directory, so the reaper removes it too when the demo is interrupted.
+const work = await mkdtemp(join(cp.runDir, 'host-page-'));
+let controller: RunningController | undefined;
+let host: Host | undefined;
+
+async function shutdown(code: number): Promise<never> {
+  await host?.close();
+  await controller?.stop();
   await cp.stop();
-  process.exit(0);
+  await rm(work, { recursive: true, force: true });
+  process.exit(code);
 }
-say(
-  `the cluster stays up until Ctrl-C; in another shell:\n  export KUBECONFIG=${cp.kubeconfig}\n  ${cp.path.split(':')[0]}/kubectl get pods`,
-);
-setInterval(() => undefined, 1 << 30);
+
+async function getRollout(): Promise<Rollout> {
+  return (await custom.getNamespacedCustomObject({
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    namespace: NAMESPACE,
+    plural: 'rollouts',
+    name: NAME,
+  })) as Rollout;
+}
+
+async function ownedReplicaSets(rollout: Rollout): Promise<ReplicaSetLike[]> {
+  const list = await apps.listNamespacedReplicaSet({ namespace: NAMESPACE });
+  return list.items.filter((rs) =>
+    rs.metadata?.ownerReferences?.some((o) => o.uid === rollout.metadata.uid),
+  ) as ReplicaSetLike[];
+}
+
+/**
+ * Prints the Rollout's state whenever it changes until `done` holds; promotes an indefinite pause
+ * (after `promoteAfterMs`, so it can be seen) the way `kubectl argo rollouts promote` does.
+ */
+async function follow(what: string, done: (r: Rollout) => boolean, promoteAfterMs: number): Promise<Rollout> {
+  const deadline = Date.now() + STAGE_TIMEOUT_MS;
+  let last = '';
+  let pausedSince: number | undefined;
+  let lastStep: number | undefined;
+  for (;;) {
+    const rollout = await getRollout();
+    const line = progressLine(rollout, await ownedReplicaSets(rollout));
+    // Steps the controller passed between two reads (a setWeight whose pods were ready at once).
+    for (const skipped of passedSteps(rollout, lastStep)) say(`  ${skipped}`);
+    lastStep = rollout.status?.currentStepIndex;
+    if (line !== last) say(`  ${line}`);
+    last = line;
+    if (done(rollout)) return rollout;
+    if (atIndefinitePause(rollout)) {
+      pausedSince ??= Date.now();
+      if (Date.now() - pausedSince >= promoteAfterMs) {
+        say(
+          `  promoting the indefinite pause, as \`kubectl argo rollouts promote ${NAME}\` does: status patch {"status":{"pauseConditions":null}}`,
+        );
+        await k(
+          '-n',
+          NAMESPACE,
+          'patch',
+          'rollout',
+          NAME,
+          '--subresource=status',
+          '--type=merge',
+          '-p',
+          '{"status":{"pauseConditions":null}}',
+        );
+        pausedSince = undefined;
+      }
+    } else {
+      pausedSince = undefined;
+    }
+    if (Date.now() > deadline) {
+      say(
+        `gave up after ${STAGE_TIMEOUT_MS / 1000} s waiting until ${what}; last lines of the controller's log:`,
+      );
+      console.log(controller?.tail() ?? '(no controller)');
+      return shutdown(1);
+    }
+    await sleep(250);
+  }
+}
+
+try {
+  await applyCrds();
+  // applyCrds waits for the Rollout CRD; the host page also lists AnalysisRuns.
+  await k('wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all');
+  say('CRDs applied from controller/manifests/crds (server-side)');
+  controller = await startController('demo');
+  say(`controller running from source (pid ${controller.pid}), log: ${controller.log}`);
+
+  // The host page (extension.tar built fresh, the tab on the demo cluster) comes up while the
+  // first version deploys.
+  const hostReady = (async () => {
+    const { extensionsDir } = await prepareExtensions(work);
+    return startHost({
+      react: values.react as ReactLine,
+      extensionsDir,
+      backend: clusterBackend(config, { namespace: NAMESPACE, actions: true }),
+      log: (line) => say(`host page: ${line}`),
+      refreshMs: 2000,
+      port,
+    });
+  })();
+
+  say(`applying ${NAME} (argoproj/rollouts-demo:blue, 5 replicas, 20% → pause → 40% → 60% → 80% → 100%)`);
+  await k('apply', '-f', MANIFEST);
+  await follow('the first version is Healthy', isHealthy, 0);
+
+  host = await hostReady;
+  const node = encodeURIComponent(`argoproj.io/Rollout/${NAMESPACE}/${NAME}/0`);
+  const url = `${host.url}applications/local?node=${node}&tab=extension-0`;
+  say(`the Rollout tab (Argo CD host page, React ${values.react}) on this cluster: ${url}`);
+  say(`  the same in Argo CD's dark theme: ${url}&theme=dark (actions from the tab act on this cluster)`);
+
+  say('changing the image to argoproj/rollouts-demo:yellow and following the canary step by step:');
+  await k(
+    '-n',
+    NAMESPACE,
+    'patch',
+    'rollout',
+    NAME,
+    '--type=json',
+    '-p',
+    '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"argoproj/rollouts-demo:yellow"}]',
+  );
+  const changed = (await getRollout()).metadata.generation;
+  const final = await follow(
+    'the yellow version is Healthy',
+    (r) =>
+      isHealthy(r) && r.metadata.generation === changed && r.status?.stableRS === r.status?.currentPodHash,
+    values.once ? 1000 : 5000,
+  );
+  say(
+    `Healthy: rollouts-demo:yellow is the stable version (ReplicaSet ${NAME}-${final.status?.stableRS ?? '?'})`,
+  );
+  say(`the Rollout tab: ${url}`);
+
+  if (values.once) await shutdown(0);
+  say(
+    [
+      'everything stays up until Ctrl-C. In another shell:',
+      `  export KUBECONFIG=${cp.kubeconfig} PATH=${cp.path.split(':')[0]}:$PATH`,
+      `  kubectl argo rollouts get rollout ${NAME} --watch     # with make argo-plugin`,
+      `  kubectl -n ${NAMESPACE} patch rollout ${NAME} --type=json -p '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"argoproj/rollouts-demo:green"}]'`,
+      `  open ${url}`,
+    ].join('\n'),
+  );
+  setInterval(() => undefined, 1 << 30);
+} catch (err) {
+  say(`failed: ${err instanceof Error ? err.message : String(err)}`);
+  if (controller !== undefined) console.log(controller.tail());
+  await shutdown(1);
+}

@@ -92,7 +92,7 @@ test('canary paused: status, step, weights, steps and revisions newest first', (
   const summary = screen.getByRole('region', { name: 'Summary' });
   expect(within(summary).getByText('Paused')).toBeTruthy();
   expect(within(summary).getByText('CanaryPauseStep')).toBeTruthy();
-  expect(field('Step')).toBe('1/5');
+  expect(field('Step')).toBe('2/5');
   expect(field('Set weight')).toBe('20%');
   expect(field('Actual weight')).toBe('20% (share of ready pods)');
   expect(field('Replicas')).toBe('desired 5, current 5, updated 1, ready 5, available 5');

@@ -5,7 +5,7 @@ import * as React from 'react';
 import type { Application, ApplicationTree } from '../model/argocd.ts';
 import type { Rollout } from '../model/rollout.ts';
 import { liveKey, rolloutLink, rolloutNodes, rolloutRows, type RolloutRow } from '../model/rollouts-table.ts';
-import type { Summary } from '../model/summary.ts';
+import { stepLabel, type Summary } from '../model/summary.ts';
 import { badge, styles } from './styles.ts';
 import { useLiveObjects } from './use-live-objects.ts';
 
@@ -40,9 +40,7 @@ function Row({ row, pageHref }: { row: RolloutRow; pageHref: string }) {
         {summary?.reason !== undefined && <span>{summary.reason}</span>}
         {summary === undefined && <div style={styles.muted}>reading…</div>}
       </td>
-      <td style={cell}>
-        {summary?.step === undefined ? '–' : `${summary.step.index ?? '–'}/${summary.step.total}`}
-      </td>
+      <td style={cell}>{summary?.step === undefined ? '–' : stepLabel(summary.step)}</td>
       <td style={cell}>{summary === undefined ? '–' : weights(summary)}</td>
       <td style={cell}>
         {summary === undefined ? '–' : `${summary.replicas.ready}/${summary.replicas.desired}`}

@@ -22,7 +22,7 @@ export const styles = {
   term: { fontWeight: 600, opacity: 0.75 } satisfies Style,
   value: { margin: 0, overflowWrap: 'anywhere' } satisfies Style,
   card: { border, borderRadius: 4, padding: '8px 12px', marginBottom: 8 } satisfies Style,
-  muted: { opacity: 0.7 } satisfies Style,
+  muted: { opacity: 0.75 } satisfies Style,
   mono: { fontFamily: 'monospace', overflowWrap: 'anywhere' } satisfies Style,
   bar: { display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'center', marginBottom: 12 } satisfies Style,
   button: {
@@ -56,18 +56,20 @@ export const styles = {
   step: { display: 'flex', gap: 8, alignItems: 'baseline', padding: '2px 0' } satisfies Style,
 } as const;
 
+// Argo CD's status hues, darkened until white badge text has a contrast of at least 4.5:1 (WCAG
+// AA), which the browser test checks on the light and the dark theme.
 const BADGE_COLOURS: Record<string, string> = {
-  stable: '#18be94',
-  active: '#18be94',
-  canary: '#e9a320',
-  preview: '#2b7ac0',
-  Healthy: '#18be94',
-  Progressing: '#2b7ac0',
-  Paused: '#766f94',
-  Degraded: '#e96d76',
-  done: '#18be94',
-  current: '#2b7ac0',
-  pending: '#8fa4b1',
+  stable: '#0b7d60',
+  active: '#0b7d60',
+  canary: '#9a5b00',
+  preview: '#1f6aa8',
+  Healthy: '#0b7d60',
+  Progressing: '#1f6aa8',
+  Paused: '#625b80',
+  Degraded: '#c0353f',
+  done: '#0b7d60',
+  current: '#1f6aa8',
+  pending: '#5d6d78',
 };
 
 export function badge(kind: string): Style {
@@ -78,6 +80,6 @@ export function badge(kind: string): Style {
     marginRight: 4,
     fontSize: 12,
     color: '#fff',
-    background: BADGE_COLOURS[kind] ?? '#8fa4b1',
+    background: BADGE_COLOURS[kind] ?? '#5d6d78',
   };
 }

@@ -1,6 +1,6 @@
 // The summary block: phase, reason, message, strategy, step, weights, images, replicas.
 import * as React from 'react';
-import type { Summary } from '../model/summary.ts';
+import { stepLabel, type Summary } from '../model/summary.ts';
 import { RoleBadges } from './role-badges.tsx';
 import { badge, styles } from './styles.ts';
 
@@ -31,11 +31,7 @@ export function SummaryPanel({ summary }: { summary: Summary }) {
         {summary.message !== undefined && <Row term="Message">{summary.message}</Row>}
         <Row term="Strategy">{STRATEGY_NAMES[summary.strategy]}</Row>
         {summary.workloadRef !== undefined && <Row term="Workload">{summary.workloadRef}</Row>}
-        {summary.step !== undefined && (
-          <Row term="Step">
-            {summary.step.index ?? '–'}/{summary.step.total}
-          </Row>
-        )}
+        {summary.step !== undefined && <Row term="Step">{stepLabel(summary.step)}</Row>}
         {summary.setWeight !== undefined && (
           <Row term="Set weight">{weight(summary.setWeight, summary.maxWeight)}</Row>
         )}

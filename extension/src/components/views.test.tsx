@@ -108,7 +108,7 @@ test('All Rollouts: one row per Rollout with status, step, weights, ready counts
   const rows = within(table).getAllByRole('row').slice(1);
   expect(rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => td.textContent))).toEqual([
     ['apishop', 'PausedBlueGreenPause', '–', '–', '6/3'],
-    ['webshop', 'PausedCanaryPauseStep', '1/5', '20% set, 20% actual', '5/5'],
+    ['webshop', 'PausedCanaryPauseStep', '2/5', '20% set, 20% actual', '5/5'],
   ]);
   expect(rows[1]?.getAttribute('aria-current')).toBe('true');
   const link = within(rows[0]!).getByRole('link', { name: 'api' });

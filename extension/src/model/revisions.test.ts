@@ -1,6 +1,14 @@
 import type { ApplicationTree } from './argocd.ts';
-import { blueGreenPreview, CANARY, canaryPaused, STABLE, treeOf, twoRevisionTree } from './fixtures.ts';
-import { rolesForHash, revisions } from './revisions.ts';
+import {
+  blueGreenPreview,
+  CANARY,
+  canaryAborted,
+  canaryPaused,
+  STABLE,
+  treeOf,
+  twoRevisionTree,
+} from './fixtures.ts';
+import { rolesForHash, revisions, templateImages } from './revisions.ts';
 import type { Rollout } from './rollout.ts';
 
 function promoted(): Rollout {
@@ -121,4 +129,33 @@ test.each([
 
 test('a Rollout without a name has no revisions', () => {
   expect(revisions({ status: {} }, twoRevisionTree())).toEqual([]);
+});
+
+test("an aborted canary's ReplicaSet, scaled to 0, shows the spec template's images", () => {
+  const rollout = canaryAborted();
+  const tree = treeOf('web', [
+    { hash: CANARY, revision: 2, image: 'unused', pods: [] },
+    { hash: STABLE, revision: 1, image: 'nginx:1.25', pods: [true] },
+    { hash: 'oldhash', revision: 0, image: 'nginx:1.24', pods: [] },
+  ]);
+  const got = revisions(rollout, tree);
+  expect(got.map((r) => [r.replicaSet, r.roles, r.images])).toEqual([
+    [`web-${CANARY}`, ['canary'], templateImages(rollout)],
+    [`web-${STABLE}`, ['stable'], ['nginx:1.25']],
+    // Not the current template: no image is claimed for it.
+    ['web-oldhash', [], []],
+  ]);
+  expect(templateImages(rollout)).toEqual(['nginx:1.26']);
+});
+
+test.each([
+  { name: 'no template', spec: {}, want: [] },
+  { name: 'containers not a list', spec: { template: { spec: { containers: 'x' } } }, want: [] },
+  {
+    name: 'two containers, one without an image',
+    spec: { template: { spec: { containers: [{ image: 'a:1' }, { name: 'b' }, { image: 'c:2' }] } } },
+    want: ['a:1', 'c:2'],
+  },
+])('templateImages: $name', ({ spec, want }) => {
+  expect(templateImages({ metadata: { name: 'web' }, spec } as unknown as Rollout)).toEqual(want);
 });

@@ -117,6 +117,17 @@ function hashOf(rollout: Rollout, rs: ResourceNode, pods: ResourceNode[]): strin
   return knownHashes(rollout).find((h) => asString(rs.name) === `${name}-${h}`);
 }
 
+/**
+ * The images of the Rollout's own pod template (`spec.template`), which is what the ReplicaSet of
+ * `status.currentPodHash` runs. Empty for a workloadRef Rollout (no template of its own).
+ */
+export function templateImages(rollout: Rollout): string[] {
+  const containers = asArray(asRecord(asRecord(rollout.spec?.template)?.spec)?.containers);
+  return containers
+    .map((c) => asString(asRecord(c)?.image))
+    .filter((i): i is string => i !== undefined && i !== '');
+}
+
 function revisionNumber(node: ResourceNode): number | undefined {
   const match = /^Rev:(\d+)$/.exec(info(node, 'Revision') ?? '');
   return match === null ? undefined : Number(match[1]);
@@ -140,10 +151,15 @@ export function revisions(rollout: Rollout, tree: ApplicationTree | undefined): 
     const podImages = podNodes
       .flatMap((p) => asArray(p.images))
       .filter((i): i is string => typeof i === 'string');
+    let images = ownImages.length > 0 ? ownImages : podImages;
+    // A ReplicaSet scaled to 0 (an aborted canary) has no pods to show its image; when it runs the
+    // current pod template, that template's images are its images.
+    if (images.length === 0 && hash !== undefined && hash === asString(rollout.status?.currentPodHash))
+      images = templateImages(rollout);
     const view: RevisionView = {
       replicaSet: rsName,
       roles: rolesForHash(rollout, hash),
-      images: [...new Set(ownImages.length > 0 ? ownImages : podImages)],
+      images: [...new Set(images)],
       pods,
       readyPods: pods.filter((p) => p.ready).length,
     };

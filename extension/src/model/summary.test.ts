@@ -10,7 +10,7 @@ import {
 } from './fixtures.ts';
 import { revisions } from './revisions.ts';
 import type { Rollout } from './rollout.ts';
-import { displayPhase, rolloutSummary, setWeight, type Summary } from './summary.ts';
+import { displayPhase, rolloutSummary, setWeight, stepLabel, type Summary } from './summary.ts';
 
 function summarize(rollout: Rollout, tree = twoRevisionTree()): Summary {
   return rolloutSummary(rollout, revisions(rollout, tree));
@@ -175,4 +175,34 @@ test.each([
   const tree = treeOf('web', [{ hash: STABLE, revision: 1, image: 'x', pods: [true] }]);
   expect(() => summarize(rollout as Rollout, tree)).not.toThrow();
   expect(summarize(rollout as Rollout, tree).replicas.current).toBe(0);
+});
+
+test.each([
+  { step: { index: 0, total: 5 }, want: '1/5' },
+  { step: { index: 1, total: 5 }, want: '2/5' },
+  { step: { index: 4, total: 5 }, want: '5/5' },
+  { step: { index: 5, total: 5 }, want: '5/5 done' },
+  { step: { index: 7, total: 5 }, want: '5/5 done' },
+  { step: { total: 5 }, want: '–/5' },
+])('stepLabel($step) numbers steps from 1 like the timeline: $want', ({ step, want }) => {
+  expect(stepLabel(step)).toBe(want);
+});
+
+test('aborted canary with its ReplicaSet at 0: the summary names the canary image from the template', () => {
+  const rollout = canaryAborted();
+  const tree = treeOf('web', [
+    { hash: STABLE, revision: 1, image: 'nginx:1.25', pods: [true, true, true, true] },
+    { hash: CANARY, revision: 2, image: 'nginx:1.26', pods: [] },
+  ]);
+  expect(summarize(rollout, tree).images).toEqual([
+    { image: 'nginx:1.25', roles: ['stable'] },
+    { image: 'nginx:1.26', roles: ['canary'] },
+  ]);
+});
+
+test('no status yet: the images the revision cards show are listed without roles, never "none"', () => {
+  const rollout = { ...canaryPaused(), status: {} } as Rollout;
+  const got = summarize(rollout, twoRevisionTree());
+  expect(got.images.map((i) => i.image).sort()).toEqual(['nginx:1.25', 'nginx:1.26']);
+  expect(got.images.every((i) => i.roles.length === 0)).toBe(true);
 });

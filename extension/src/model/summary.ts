@@ -116,10 +116,20 @@ function actualWeight(
     : { actualWeight: Math.round((100 * canaryReady) / total), actualWeightSource: 'replicas' };
 }
 
+/**
+ * Images with their roles, stable (or active) first. When no revision with a role shows an image
+ * (the controller has not written its status yet, say), the images the revision cards show are
+ * listed without roles, so the summary never says "none" while a card shows one.
+ */
 function images(revisions: RevisionView[]): ImageView[] {
+  const withRoles = imagesOf(revisions.filter((r) => r.roles.length > 0));
+  if (withRoles.length > 0) return withRoles;
+  return imagesOf(revisions);
+}
+
+function imagesOf(revisions: RevisionView[]): ImageView[] {
   const byImage = new Map<string, Set<Role>>();
   for (const revision of revisions) {
-    if (revision.roles.length === 0) continue;
     for (const image of revision.images) {
       const roles = byImage.get(image) ?? new Set<Role>();
       revision.roles.forEach((r) => roles.add(r));
@@ -131,6 +141,17 @@ function images(revisions: RevisionView[]): ImageView[] {
   return [...byImage]
     .map(([image, roles]) => ({ image, roles: order.filter((r) => roles.has(r)) }))
     .sort((a, b) => order.indexOf(a.roles[0] ?? 'preview') - order.indexOf(b.roles[0] ?? 'preview'));
+}
+
+/**
+ * The step as the summary and the all-Rollouts table show it, numbered like the step timeline
+ * (from 1): `2/5` while step 2 of 5 runs, `5/5 done` once every step is done, `–/5` when the
+ * status names no step. (`kubectl argo rollouts get` prints the count of steps done instead.)
+ */
+export function stepLabel(step: { index?: number; total: number }): string {
+  if (step.index === undefined) return `–/${step.total}`;
+  if (step.index >= step.total) return `${step.total}/${step.total} done`;
+  return `${step.index + 1}/${step.total}`;
 }
 
 export function rolloutSummary(rollout: Rollout, revisions: RevisionView[]): Summary {

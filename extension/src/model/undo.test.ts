@@ -21,10 +21,9 @@ test.each([
     ],
   },
   {
-    name: 'without a current hash every numbered revision is a choice',
+    name: 'without a current hash the newest revision still counts as current',
     rollout: { ...canaryPaused(), status: {} } as Rollout,
     want: [
-      [3, `web-${CANARY}`],
       [2, `web-${STABLE}`],
       [1, 'web-aaa111'],
     ],
@@ -41,6 +40,9 @@ test('undoChoices: nothing to go back to with only the current revision, or no r
   expect(
     undoChoices(rollout, [{ replicaSet: 'web-x', roles: [], images: [], pods: [], readyPods: 0 }]),
   ).toEqual([]);
+  // One revision whose hash cannot be told (no pods, a name the status does not give): still current.
+  const unknownHash = treeOf('web', [{ hash: 'zzz999', revision: 1, image: 'x', pods: [] }]);
+  expect(undoChoices({ ...rollout, status: {} } as Rollout, revisions(rollout, unknownHash))).toEqual([]);
 });
 
 test.each([

@@ -19,15 +19,19 @@ export interface UndoChoice {
 
 /**
  * Revisions the Rollout can go back to: every ReplicaSet in the tree with a revision number that
- * does not run the current pod template, newest first. Empty when there is nothing to go back to.
+ * does not run the current pod template, newest first. The newest revision is always the current
+ * one (an undo gives the reused ReplicaSet a new revision number), so it is never offered, even
+ * when its hash cannot be told; a Rollout with one revision offers nothing.
  */
 export function undoChoices(rollout: Rollout, revisions: readonly RevisionView[]): UndoChoice[] {
   const current = asString(rollout.status?.currentPodHash);
+  const numbers = revisions.map((r) => asNumber(r.revision)).filter((n): n is number => n !== undefined);
+  const newest = numbers.length === 0 ? undefined : Math.max(...numbers);
   const seen = new Set<number>();
   const out: UndoChoice[] = [];
   for (const r of revisions) {
     const revision = asNumber(r.revision);
-    if (revision === undefined || seen.has(revision)) continue;
+    if (revision === undefined || seen.has(revision) || revision === newest) continue;
     if (current !== undefined && r.hash === current) continue;
     seen.add(revision);
     out.push({ revision, replicaSet: r.replicaSet, images: r.images });

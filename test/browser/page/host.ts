@@ -189,6 +189,9 @@ function start(React: ReactLib): void {
 
     const rollouts = (tree?.nodes ?? []).filter((n) => n.group === 'argoproj.io' && n.kind === 'Rollout');
     const wanted = params.get('node');
+    // Links keep the page's theme.
+    const theme = params.get('theme');
+    const themeQuery = theme === null ? '' : `&theme=${encodeURIComponent(theme)}`;
     const selected =
       rollouts.find((n) => nodeKey(n) === wanted) ?? (wanted === null ? rollouts[0] : undefined);
 
@@ -246,7 +249,7 @@ function start(React: ReactLib): void {
               h(
                 'a',
                 {
-                  href: `?node=${encodeURIComponent(nodeKey(n))}`,
+                  href: `?node=${encodeURIComponent(nodeKey(n))}${themeQuery}`,
                   'aria-current': n === selected ? 'page' : undefined,
                 },
                 `${n.namespace}/${n.name}`,
@@ -278,7 +281,7 @@ function start(React: ReactLib): void {
                       key: `extension-${i}`,
                       role: 'tab',
                       'aria-selected': ext === active,
-                      href: `?node=${encodeURIComponent(nodeKey(selected))}&tab=extension-${i}`,
+                      href: `?node=${encodeURIComponent(nodeKey(selected))}&tab=extension-${i}${themeQuery}`,
                     },
                     ext.icon === undefined ? null : h('i', { className: ext.icon }),
                     ` ${ext.title}`,

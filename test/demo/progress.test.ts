@@ -1,0 +1,77 @@
+import type { Rollout } from '@rollout-kit/api';
+import { atIndefinitePause, describeStep, passedSteps, progressLine, setWeight } from './progress.ts';
+
+function rollout(status: Rollout['status']): Rollout {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'demo', generation: 2 },
+    spec: {
+      selector: { matchLabels: { app: 'demo' } },
+      template: { spec: { containers: [{ name: 'demo', image: 'demo:yellow' }] } },
+      strategy: {
+        canary: { steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 40 }, { pause: { duration: 10 } }] },
+      },
+    },
+    ...(status === undefined ? {} : { status }),
+  };
+}
+
+const rs = (hash: string, tag: string, revision: string, replicas: number, ready: number) => ({
+  metadata: {
+    name: `demo-${hash}`,
+    labels: { 'rollouts-pod-template-hash': hash },
+    annotations: { 'rollout.argoproj.io/revision': revision },
+  },
+  spec: { replicas, template: { spec: { containers: [{ image: `demo:${tag}` }] } } },
+  status: { readyReplicas: ready },
+});
+
+test.each([
+  { step: undefined, want: 'done' },
+  { step: { setWeight: 30 }, want: 'setWeight 30%' },
+  { step: { pause: {} }, want: 'pause (until promoted)' },
+  { step: { pause: { duration: 10 } }, want: 'pause 10s' },
+  { step: { pause: { duration: '1m' } }, want: 'pause 1m' },
+])('describeStep($step) is $want', ({ step, want }) => {
+  expect(describeStep(step)).toBe(want);
+});
+
+test.each([
+  { name: 'first step', status: { currentStepIndex: 0 }, want: 20 },
+  { name: 'a pause keeps the earlier weight', status: { currentStepIndex: 3 }, want: 40 },
+  { name: 'past the last step is 100', status: { currentStepIndex: 4 }, want: 100 },
+  { name: 'aborted is 0', status: { currentStepIndex: 3, abort: true }, want: 0 },
+])('setWeight: $name', ({ status, want }) => {
+  expect(setWeight(rollout(status))).toBe(want);
+});
+
+test('progressLine counts steps from 1 and lists ReplicaSets newest first with roles', () => {
+  const r = rollout({
+    phase: 'Paused',
+    message: 'CanaryPauseStep',
+    currentStepIndex: 1,
+    currentPodHash: 'bbb',
+    stableRS: 'aaa',
+    pauseConditions: [{ reason: 'CanaryPauseStep', startTime: '2026-11-23T10:00:00Z' }],
+  });
+  expect(
+    progressLine(r, [
+      rs('aaa', 'blue', '1', 4, 4),
+      rs('bbb', 'yellow', '2', 1, 1),
+      rs('ccc', 'x', '0', 0, 0),
+    ]),
+  ).toBe(
+    'Paused (CanaryPauseStep) · step 2/4 pause (until promoted) · set weight 20% · yellow (canary) 1/1 ready, blue (stable) 4/4 ready',
+  );
+  expect(atIndefinitePause(r)).toBe(true);
+  expect(atIndefinitePause(rollout({ ...r.status, currentStepIndex: 3 }))).toBe(false);
+  expect(atIndefinitePause(rollout({ ...r.status, abort: true }))).toBe(false);
+  expect(atIndefinitePause(rollout({ ...r.status, pauseConditions: undefined }))).toBe(false);
+});
+
+test('passedSteps names the steps completed between two reads', () => {
+  expect(passedSteps(rollout({ currentStepIndex: 3 }), 1)).toEqual(['step 3/4 setWeight 40% completed']);
+  expect(passedSteps(rollout({ currentStepIndex: 2 }), 1)).toEqual([]);
+  expect(passedSteps(rollout({ currentStepIndex: 2 }), undefined)).toEqual([]);
+});
