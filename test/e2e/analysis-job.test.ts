@@ -2,7 +2,7 @@
 // upstream's name, labels, annotations and owner; Complete is Successful, Failed is Failed
 // (pods labelled rollout-kit.test/job-result: fail), and terminating the run deletes the Job.
 import type { Metric } from '@rollout-kit/api';
-import { applyCrds, startController, type RunningController } from '../support/controller.ts';
+import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -12,20 +12,7 @@ import { analysisRun, kubectlApply, phaseIs, waitForRun } from './analysis-suppo
 
 const run = promisify(execFile);
 const ns = namespacePerTest();
-let controller: RunningController;
-
-beforeAll(async () => {
-  await applyCrds();
-  controller = await startController('analysis-job');
-});
-afterAll(async () => {
-  await controller?.stop();
-});
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls !== state.numPassingAsserts)
-    process.stderr.write(`controller log:\n${controller.tail()}\n`);
-});
+controllerPerFile('analysis-job');
 
 function jobMetric(podLabels: Record<string, string> = {}): Metric {
   return {

@@ -2,26 +2,13 @@
 // pods carry the labels and annotations of their role, and promotion swaps canary for stable.
 import type { Rollout } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
-import { applyCrds, startController, type RunningController } from '../support/controller.ts';
+import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import { argoRollouts, createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const ns = namespacePerTest();
-let controller: RunningController;
-
-beforeAll(async () => {
-  await applyCrds();
-  controller = await startController('canary-metadata');
-});
-afterAll(async () => {
-  await controller?.stop();
-});
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls !== state.numPassingAsserts)
-    process.stderr.write(`controller log:\n${controller.tail()}\n`);
-});
+controllerPerFile('canary-metadata');
 
 const template = (image: string) => ({
   metadata: { labels: { app: 'web' } },

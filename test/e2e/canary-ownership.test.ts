@@ -7,27 +7,14 @@ import { promisify } from 'node:util';
 import type { Rollout } from '@rollout-kit/api';
 import { podTemplateHash } from '../../controller/src/rollout/pod-hash.ts';
 import { kube } from '../support/kube.ts';
-import { applyCrds, startController, type RunningController } from '../support/controller.ts';
+import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import { createRollout, patchRollout, replicaSetSizes, waitForRollout } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const run = promisify(execFile);
 const ns = namespacePerTest();
-let controller: RunningController;
-
-beforeAll(async () => {
-  await applyCrds();
-  controller = await startController('canary-ownership');
-});
-afterAll(async () => {
-  await controller?.stop();
-});
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls !== state.numPassingAsserts)
-    process.stderr.write(`controller log:\n${controller.tail()}\n`);
-});
+controllerPerFile('canary-ownership');
 
 const template = (image: string) => ({
   metadata: { labels: { app: 'web' } },

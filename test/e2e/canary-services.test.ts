@@ -3,7 +3,7 @@
 // annotation marks them, and a missing Service is InvalidSpec while the stable RS keeps serving.
 import type { Rollout } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
-import { applyCrds, startController, type RunningController } from '../support/controller.ts';
+import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
   argoRollouts,
@@ -15,20 +15,7 @@ import {
 import { waitFor } from '../support/wait-for.ts';
 
 const ns = namespacePerTest();
-let controller: RunningController;
-
-beforeAll(async () => {
-  await applyCrds();
-  controller = await startController('canary-services');
-});
-afterAll(async () => {
-  await controller?.stop();
-});
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls !== state.numPassingAsserts)
-    process.stderr.write(`controller log:\n${controller.tail()}\n`);
-});
+controllerPerFile('canary-services');
 
 const template = (image: string) => ({
   metadata: { labels: { app: 'web' } },

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Rollout } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
-import { applyCrds, startController, type RunningController } from '../support/controller.ts';
+import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
   createRollout,
@@ -18,20 +18,7 @@ import { waitFor } from '../support/wait-for.ts';
 
 const run = promisify(execFile);
 const ns = namespacePerTest();
-let controller: RunningController;
-
-beforeAll(async () => {
-  await applyCrds();
-  controller = await startController('canary-verbs');
-});
-afterAll(async () => {
-  await controller?.stop();
-});
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls !== state.numPassingAsserts)
-    process.stderr.write(`controller log:\n${controller.tail()}\n`);
-});
+controllerPerFile('canary-verbs');
 
 const UNDO = 'rollout-kit.io/undo-to-revision';
 

@@ -4,26 +4,13 @@
 // and names the field when the Deployment is missing.
 import type { Rollout } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
-import { applyCrds, startController, type RunningController } from '../support/controller.ts';
+import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import { createRollout, getRollout, replicaSetSizes, waitForRollout } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const ns = namespacePerTest();
-let controller: RunningController;
-
-beforeAll(async () => {
-  await applyCrds();
-  controller = await startController('canary-workload-ref');
-});
-afterAll(async () => {
-  await controller?.stop();
-});
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls !== state.numPassingAsserts)
-    process.stderr.write(`controller log:\n${controller.tail()}\n`);
-});
+controllerPerFile('canary-workload-ref');
 
 const template = (image: string) => ({
   metadata: { labels: { app: 'web' } },

@@ -2,7 +2,7 @@
 // kubectl-argo-rollouts plugin: the steps 25% → pause → 50% → pause 10s → 100% checked at every
 // step, abort and retry, promote --full, and an invalid spec that leaves the stable version up.
 import type { Rollout } from '@rollout-kit/api';
-import { applyCrds, startController, type RunningController } from '../support/controller.ts';
+import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -16,20 +16,7 @@ import {
 } from '../support/rollouts.ts';
 
 const ns = namespacePerTest();
-let controller: RunningController;
-
-beforeAll(async () => {
-  await applyCrds();
-  controller = await startController('canary');
-});
-afterAll(async () => {
-  await controller?.stop();
-});
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls !== state.numPassingAsserts)
-    process.stderr.write(`controller log:\n${controller.tail()}\n`);
-});
+controllerPerFile('canary');
 
 function canaryRollout(image: string): Rollout {
   return {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Rollout } from '@rollout-kit/api';
-import { applyCrds, startController, type RunningController } from '../support/controller.ts';
+import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import { argoRollouts, createRollout, getRollout, waitForRollout } from '../support/rollouts.ts';
@@ -57,20 +57,7 @@ async function plugin(namespace: string, ...args: string[]): Promise<CliResult> 
 }
 
 const ns = namespacePerTest();
-let controller: RunningController;
-
-beforeAll(async () => {
-  await applyCrds();
-  controller = await startController('cli');
-});
-afterAll(async () => {
-  await controller?.stop();
-});
-afterEach(() => {
-  const state = expect.getState();
-  if (state.assertionCalls !== state.numPassingAsserts)
-    process.stderr.write(`controller log:\n${controller.tail()}\n`);
-});
+controllerPerFile('cli');
 
 const FROZEN = 'argo-rollouts.argoproj.io/controller-instance-id';
 

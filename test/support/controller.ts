@@ -65,3 +65,29 @@ export async function startController(name: string, args: string[] = []): Promis
     },
   };
 }
+
+/**
+ * Runs one controller for the whole test file: CRDs applied and the controller started before
+ * the first test, stopped after the last, and its log printed under any test that failed.
+ * Read `.current` inside tests.
+ */
+export function controllerPerFile(
+  name: string,
+  args: string[] = [],
+): { readonly current: RunningController } {
+  const holder: { current?: RunningController } = {};
+  beforeAll(async () => {
+    await applyCrds();
+    holder.current = await startController(name, args);
+  });
+  afterAll(async () => {
+    await holder.current?.stop();
+  });
+  afterEach(() => {
+    const state = expect.getState();
+    if (holder.current && state.assertionCalls !== state.numPassingAsserts) {
+      process.stderr.write(`controller log:\n${holder.current.tail()}\n`);
+    }
+  });
+  return holder as { readonly current: RunningController };
+}
