@@ -5,7 +5,7 @@ import type { Metric } from '@rollout-kit/api';
 import { applyCrds, startController, type RunningController } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { eventReasons } from '../support/rollouts.ts';
+import { waitForEventReasons } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 import {
   analysisRun,
@@ -80,7 +80,7 @@ test('a run whose measurements meet the success condition is Successful', async 
   expect(done.status?.runSummary).toEqual({ count: 1, successful: 1, failed: 0, inconclusive: 0, error: 0 });
   expect(done.status?.startedAt).toBeDefined();
   expect(done.status?.completedAt).toBeDefined();
-  expect(await eventReasons(ns.name, 'pass')).toEqual(
+  expect(await waitForEventReasons(ns.name, 'pass', ['MetricSuccessful', 'AnalysisRunSuccessful'])).toEqual(
     expect.arrayContaining(['MetricSuccessful', 'AnalysisRunSuccessful']),
   );
 });

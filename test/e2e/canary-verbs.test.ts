@@ -9,6 +9,7 @@ import { namespacePerTest } from '../support/namespace.ts';
 import {
   createRollout,
   eventReasons,
+  waitForEventReasons,
   getRollout,
   patchRollout,
   replicaSetSizes,
@@ -154,7 +155,7 @@ test('progressDeadlineAbort aborts an update whose pods never become ready', asy
     return Object.values(s).filter((v) => v.spec > 0).length === 1 ? s : undefined;
   });
   expect(sizes[blue]).toEqual({ spec: 2, available: 2 });
-  const reasons = await eventReasons(ns.name, 'web');
+  const reasons = await waitForEventReasons(ns.name, 'web', ['ProgressDeadlineExceeded', 'RolloutAborted']);
   expect(reasons).toEqual(expect.arrayContaining(['ProgressDeadlineExceeded', 'RolloutAborted']));
 });
 

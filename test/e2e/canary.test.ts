@@ -9,7 +9,7 @@ import { waitFor } from '../support/wait-for.ts';
 import {
   argoRollouts,
   createRollout,
-  eventReasons,
+  waitForEventReasons,
   patchRollout,
   replicaSetSizes,
   waitForRollout,
@@ -101,8 +101,7 @@ test('a 4-replica canary walks its steps with promote and a timed pause', async 
     [stable]: { spec: 0, available: 0 },
     [canary]: { spec: 4, available: 4 },
   });
-  const reasons = await eventReasons(ns.name, 'web');
-  for (const reason of [
+  const wanted = [
     'RolloutUpdated',
     'NewReplicaSetCreated',
     'ScalingReplicaSet',
@@ -110,9 +109,9 @@ test('a 4-replica canary walks its steps with promote and a timed pause', async 
     'RolloutResumed',
     'RolloutStepCompleted',
     'RolloutCompleted',
-  ]) {
-    expect(reasons).toContain(reason);
-  }
+  ];
+  const reasons = await waitForEventReasons(ns.name, 'web', wanted);
+  for (const reason of wanted) expect(reasons).toContain(reason);
 });
 
 test('abort scales the canary away and leaves the Rollout Degraded; retry and promote --full finish it', async () => {
@@ -159,7 +158,7 @@ test('abort scales the canary away and leaves the Rollout Degraded; retry and pr
     (r) => healthy(r) && r.status?.stableRS === canary,
   );
   expect(done.status?.promoteFull).toBeUndefined();
-  expect(await eventReasons(ns.name, 'web')).toContain('RolloutAborted');
+  expect(await waitForEventReasons(ns.name, 'web', ['RolloutAborted'])).toContain('RolloutAborted');
 });
 
 test('an invalid spec gets InvalidSpec naming the field while the stable version keeps serving', async () => {

@@ -103,3 +103,22 @@ export async function eventReasons(namespace: string, name: string): Promise<str
     )
     .map((e) => e.reason ?? '');
 }
+
+/**
+ * Waits until the object's Events include every reason in `wanted` and returns all its reasons.
+ * Events are recorded just after the status write, so a test that saw the status may be early.
+ */
+export async function waitForEventReasons(
+  namespace: string,
+  name: string,
+  wanted: readonly string[],
+): Promise<string[]> {
+  return waitFor(
+    `Events ${wanted.join(', ')} on ${namespace}/${name}`,
+    async () => {
+      const reasons = await eventReasons(namespace, name);
+      return wanted.every((r) => reasons.includes(r)) ? reasons : undefined;
+    },
+    { timeoutMs: 30_000, observe: () => eventReasons(namespace, name) },
+  );
+}
