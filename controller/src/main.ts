@@ -5,7 +5,7 @@
 // flags (config.ts). A shutdown that takes longer than SHUTDOWN_GRACE_MS exits 1 anyway, before
 // the kubelet's 30 s grace period ends in a SIGKILL.
 import { hostname } from 'node:os';
-import type { Rollout } from '@rollout-kit/api';
+import type { AnalysisRun, Rollout } from '@rollout-kit/api';
 import { POD_TEMPLATE_HASH_LABEL } from '@rollout-kit/api';
 import { ConfigExit, parseConfig, type Config } from './config.ts';
 import { createKubeClient, defaultNamespace } from './kube/client.ts';
@@ -143,6 +143,16 @@ async function main(): Promise<void> {
     if (key) queue.add(key);
   };
   replicaSets.on({ add: enqueueOwner, update: (_old, rs) => enqueueOwner(rs), delete: enqueueOwner });
+  // A run that changes phase (or goes away) is judged by its Rollout at once (issue 6).
+  const enqueueRunOwner = (run: AnalysisRun) => {
+    const key = ownerRolloutKey(run);
+    if (key) queue.add(key);
+  };
+  analysisRuns.informer.on({
+    add: enqueueRunOwner,
+    update: (_old, run) => enqueueRunOwner(run),
+    delete: enqueueRunOwner,
+  });
   // A referenced Service that appears, changes or goes away re-checks the Rollouts naming it.
   const enqueueReferrers = (svc: Service) => {
     for (const key of rolloutsReferencingService(rollouts.list(svc.metadata.namespace), svc)) queue.add(key);
@@ -183,6 +193,7 @@ async function main(): Promise<void> {
         replicaSets,
         services,
         deployments,
+        analysisRuns: analysisRuns.informer,
         events,
         log: reconcileLog,
         now: () => Date.now(),
@@ -218,7 +229,7 @@ async function main(): Promise<void> {
   // The informers keep listing by themselves; a slow or forbidden first list is waited for again
   // (and logged each time), never turned into an unhandled rejection.
   const waitForCaches = async () => {
-    for (const informer of [rollouts, replicaSets, services, deployments]) {
+    for (const informer of [rollouts, replicaSets, services, deployments, analysisRuns.informer]) {
       while (!shuttingDown) {
         try {
           await informer.waitForSync(SYNC_ATTEMPT_MS);
@@ -236,6 +247,7 @@ async function main(): Promise<void> {
     replicaSets.start();
     services.start();
     deployments.start();
+    analysisRuns.informer.start();
     await waitForCaches();
     if (shuttingDown) return;
     log.info('caches synced; reconciling');

@@ -1,9 +1,13 @@
 // Helpers for the AnalysisRun end-to-end tests: apply a run with kubectl, read it, wait for a
 // state, and loopback HTTP servers the web and prometheus providers call.
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AnalysisRun } from '@rollout-kit/api';
+import { startProcess, stopAll, tail } from '../control-plane/processes.ts';
 import { kube } from '../support/kube.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -120,4 +124,68 @@ export async function refusedPort(): Promise<number> {
 export function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
+}
+
+export interface RunningPrometheus {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A REAL Prometheus (Debian's package) on 127.0.0.1, scraping `targets` every second, with a
+ * temporary storage directory; resolves once `readyQuery` returns a sample, so queries before
+ * the first scrape never see an empty database.
+ */
+export async function startPrometheus(
+  name: string,
+  targets: readonly string[],
+  readyQuery: string,
+): Promise<RunningPrometheus> {
+  const binary = '/usr/bin/prometheus';
+  if (!existsSync(binary)) throw new Error(`${binary} is missing: run make packages (make test does)`);
+  const runDir = process.env.ROLLOUT_KIT_RUN_DIR;
+  if (!runDir) throw new Error('ROLLOUT_KIT_RUN_DIR is not set: run integration tests through `make test`');
+  const dataDir = mkdtempSync(join(tmpdir(), 'rollout-kit-prometheus-'));
+  const config = join(dataDir, 'prometheus.yml');
+  writeFileSync(
+    config,
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      'scrape_configs:',
+      '  - job_name: exporter',
+      `    static_configs: [{ targets: ${JSON.stringify(targets)} }]`,
+      '',
+    ].join('\n'),
+  );
+  const port = await refusedPort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = startProcess(runDir, name, binary, [
+    `--config.file=${config}`,
+    `--storage.tsdb.path=${join(dataDir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ]);
+  const stop = async () => {
+    await stopAll([{ name: started.name, pid: started.pid }]);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(
+      `Prometheus to answer ${readyQuery}`,
+      async () => {
+        const answer = (await (
+          await fetch(`${url}/api/v1/query?query=${encodeURIComponent(readyQuery)}`, {
+            signal: AbortSignal.timeout(2_000),
+          })
+        ).json()) as { data?: { result?: unknown[] } };
+        return (answer.data?.result?.length ?? 0) > 0;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, observe: () => tail(started.log, 10) },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
 }

@@ -310,3 +310,59 @@ describe('analysis and experiment steps', () => {
     expect(canaryProgression(i).fields.currentStepIndex).toBe(want);
   });
 });
+
+describe('analysis reactions', () => {
+  const analysisSteps: CanaryStep[] = [
+    { setWeight: 25 },
+    { analysis: { templates: [{ templateName: 't' }] } },
+  ];
+  const at = (index: number, status: Partial<RolloutStatus> = {}, over: Partial<ProgressionInput> = {}) => {
+    const base = input({ currentStepIndex: index, ...status }, over);
+    return {
+      ...base,
+      rollout: {
+        ...base.rollout,
+        spec: { ...base.rollout.spec, strategy: { canary: { steps: analysisSteps } } },
+      },
+    };
+  };
+
+  test('a Successful step run completes the analysis step', () => {
+    const p = canaryProgression(at(1, {}, { stepRunPhase: 'Successful' }));
+    expect(p.fields.currentStepIndex).toBe(2);
+    expect(p.events.map((e) => e.message)).toEqual(['Rollout step 2/2 completed (analysis)']);
+  });
+
+  test('a running step run holds the step', () => {
+    expect(canaryProgression(at(1, {}, { stepRunPhase: 'Running' })).fields.currentStepIndex).toBe(1);
+  });
+
+  test('a failed run aborts: back to step 0, abortedAt recorded, pauses cleared', () => {
+    const p = canaryProgression(
+      at(
+        1,
+        { controllerPause: true },
+        { analysis: { kind: 'abort', message: 'Step-based analysis phase error/failed' } },
+      ),
+    );
+    expect(p.fields).toMatchObject({ abort: true, abortedAt: '2026-03-01T12:00:00Z', currentStepIndex: 0 });
+    expect(p.fields.controllerPause).toBeUndefined();
+  });
+
+  test('an Inconclusive run pauses with InconclusiveAnalysisRun and holds the step', () => {
+    const p = canaryProgression(at(1, {}, { analysis: { kind: 'pause' }, stepRunPhase: 'Inconclusive' }));
+    expect(p.fields).toMatchObject({
+      currentStepIndex: 1,
+      controllerPause: true,
+      pauseConditions: [{ reason: 'InconclusiveAnalysisRun', startTime: '2026-03-01T12:00:00Z' }],
+    });
+  });
+
+  test('an Inconclusive pause already there is kept, with its start time', () => {
+    const pause = { reason: 'InconclusiveAnalysisRun', startTime: '2026-03-01T11:00:00Z' };
+    const p = canaryProgression(
+      at(0, { pauseConditions: [pause], controllerPause: true }, { analysis: { kind: 'pause' } }),
+    );
+    expect(p.fields.pauseConditions).toEqual([pause]);
+  });
+});

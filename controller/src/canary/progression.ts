@@ -3,7 +3,8 @@
 // aborted or retried, and the events to record. Replica counts and conditions are decided
 // elsewhere; this returns only the status fields it owns.
 import type { PauseCondition, Rollout, RolloutStatus } from '@rollout-kit/api';
-import { PAUSE_REASON_CANARY_PAUSE_STEP } from '@rollout-kit/api';
+import { PAUSE_REASON_CANARY_PAUSE_STEP, PAUSE_REASON_INCONCLUSIVE_ANALYSIS } from '@rollout-kit/api';
+import type { RunReaction } from '../analysis/rollout-runs.ts';
 import { events as rolloutEvents, type CompletedReason, type RolloutEvent } from '../rollout/events.ts';
 import {
   atDesiredReplicaCounts,
@@ -42,6 +43,8 @@ export interface ProgressionInput {
   revision: number;
   /** Phase of the current step's AnalysisRun or Experiment, when the step is one. */
   stepRunPhase?: string;
+  /** What the current AnalysisRuns ask of the Rollout: abort (with the reason) or pause for a human. */
+  analysis?: RunReaction;
   now: number;
 }
 
@@ -101,7 +104,9 @@ export function canaryProgression(input: ProgressionInput): Progression {
     return { fields, events };
   }
 
-  if (old.abort) {
+  // A Failed or Error analysis aborts as a user would (the reason goes into the condition).
+  if (old.abort || input.analysis?.kind === 'abort') {
+    fields.abort = true;
     fields.abortedAt = old.abortedAt ?? iso(now);
     fields.pauseConditions = undefined;
     fields.controllerPause = undefined;
@@ -129,6 +134,17 @@ export function canaryProgression(input: ProgressionInput): Progression {
       events.push(rolloutEvents.completed(input.revision, currentPodHash, reason));
     }
     return { fields, events, promotedBecause: reason };
+  }
+
+  // An Inconclusive analysis pauses for a human (scaling waits meanwhile; the analysis step itself
+  // cannot complete, its run not being Successful).
+  const inconclusive = (c: PauseCondition) => c.reason === PAUSE_REASON_INCONCLUSIVE_ANALYSIS;
+  if (input.analysis?.kind === 'pause' && !fields.pauseConditions?.some(inconclusive)) {
+    fields.pauseConditions = [
+      ...(fields.pauseConditions ?? []),
+      { reason: PAUSE_REASON_INCONCLUSIVE_ANALYSIS, startTime: iso(now) },
+    ];
+    fields.controllerPause = true;
   }
 
   const index = fields.currentStepIndex ?? 0;

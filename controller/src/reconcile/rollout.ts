@@ -7,7 +7,8 @@
 // roles before any scaling; clean-up and restarts happen only on a pass with nothing to scale.
 // The cluster changes themselves live in rollout-actions.ts. Canary only for now; blue-green
 // slots in as another strategy here.
-import type { Rollout } from '@rollout-kit/api';
+import type { AnalysisRun, Rollout } from '@rollout-kit/api';
+import { INVALID_SPEC_RECHECK_SECONDS } from '@rollout-kit/api';
 import { canaryProgression } from '../canary/progression.ts';
 import { nextScaleAction } from '../canary/scaling.ts';
 import { canaryServiceSwitches, servicesByName, type Service, type ServiceView } from '../canary/services.ts';
@@ -55,6 +56,7 @@ import {
   writeStatus,
 } from './rollout-actions.ts';
 import { evictPod, planRestart, syncEphemeral } from './rollout-pods.ts';
+import { reconcileCanaryAnalysis, withCanaryAnalysis } from './rollout-analysis.ts';
 
 export interface RolloutReconcilerDeps {
   client: KubeClient;
@@ -64,6 +66,8 @@ export interface RolloutReconcilerDeps {
   services: Informer<Service>;
   /** Deployments, for Rollouts with a workloadRef. */
   deployments: Informer<Deployment>;
+  /** AnalysisRuns, for the runs the Rollout owns. */
+  analysisRuns: Informer<AnalysisRun>;
   events: Pick<EventRecorder, 'record'>;
   log: Logger;
   now(): number;
@@ -99,7 +103,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     return { requeueAfterMs: 250 };
   }
   const services = servicesByName(deps.services.list(namespace));
-  const invalidSpec = specProblem(asWritten, resolved, services);
+  let invalidSpec = specProblem(asWritten, resolved, services);
   if (workload && !invalidSpec) await recordWorkloadGeneration(deps, rollout, workloadGeneration(workload));
 
   const hash = podTemplateHash(rollout.spec.template ?? {}, rollout.status?.collisionCount);
@@ -118,16 +122,33 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     otherRSs: others.map(countsOf),
   };
 
-  const progression = invalidSpec
+  const stepHash = currentStepHash(rollout);
+  // Analysis (issue 6): runs created, ended and judged before the step is decided.
+  const analysis = invalidSpec
+    ? undefined
+    : await reconcileCanaryAnalysis(deps, rollout, { newRS, stableRS, owned, revision, stepHash });
+  if (analysis?.invalid) invalidSpec = invalidSpecMessage(rollout.metadata.name ?? '', analysis.invalid);
+  const reaction = analysis?.plan.reaction;
+  let progression = invalidSpec
     ? { fields: { ...(rollout.status ?? {}) }, events: [] as RolloutEvent[], recheckAt: undefined }
     : canaryProgression({
         rollout,
         currentPodHash: newRS ? (hashOf(newRS) ?? hash) : hash,
-        stepHash: currentStepHash(rollout),
+        stepHash,
         ...counts,
         revision,
+        ...(analysis?.plan.stepRunPhase ? { stepRunPhase: analysis.plan.stepRunPhase } : {}),
+        ...(reaction ? { analysis: reaction } : {}),
         now,
       });
+  if (analysis && !invalidSpec) {
+    const merged = withCanaryAnalysis(rollout.status, progression.fields, analysis);
+    progression = {
+      ...progression,
+      fields: merged.fields,
+      events: [...merged.events, ...progression.events],
+    };
+  }
   let restart: RestartPlan = { kind: 'none' };
   if (!invalidSpec) {
     const acted = await actOnReplicaSets(deps, rollout, {
@@ -153,6 +174,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     replicaSets: owned,
     revision,
     invalidSpec,
+    ...(reaction?.kind === 'abort' ? { abortReason: reaction.message } : {}),
     now,
   });
   if (restart.kind === 'done') {
@@ -182,6 +204,8 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     result.recheckAt,
     restart.kind === 'later' ? restart.at : undefined,
     restart.kind === 'evict' ? now + restart.recheckAfterMs : undefined,
+    // A missing template has no informer to tell us it appeared: look again later.
+    analysis?.invalid ? now + INVALID_SPEC_RECHECK_SECONDS * 1000 : undefined,
   ].filter((t): t is number => t !== undefined);
   return recheck.length > 0 ? { requeueAfterMs: Math.max(0, Math.min(...recheck) - now) } : undefined;
 }
@@ -284,8 +308,8 @@ async function actOnReplicaSets(
   return { restart };
 }
 
-/** The Rollout key that owns a ReplicaSet (its controller reference), for queueing on RS changes. */
-export function ownerRolloutKey(rs: ReplicaSet): string | undefined {
-  const owner = rs.metadata.ownerReferences?.find((o) => o.controller === true && o.kind === 'Rollout');
-  return owner && rs.metadata.namespace ? `${rs.metadata.namespace}/${owner.name}` : undefined;
+/** The Rollout key that owns an object (its controller reference), for queueing on RS or run changes. */
+export function ownerRolloutKey(owned: Pick<ReplicaSet, 'metadata'>): string | undefined {
+  const owner = owned.metadata.ownerReferences?.find((o) => o.controller === true && o.kind === 'Rollout');
+  return owner && owned.metadata.namespace ? `${owned.metadata.namespace}/${owner.name}` : undefined;
 }

@@ -18,6 +18,8 @@ export interface CanaryStatusInput {
   /** Every owned ReplicaSet, the new one included. */
   replicaSets: readonly ReplicaSet[];
   revision: number;
+  /** Why the Rollout aborted in this pass, when something other than a user did (a failed analysis). */
+  abortReason?: string;
   /** The InvalidSpec message, when validation failed. */
   invalidSpec?: string;
   /** Another ReplicaSet waits on a scale-down deadline: the progress deadline is not evaluated. */
@@ -101,11 +103,11 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
         type: 'Progressing',
         status: 'False',
         reason: 'RolloutAborted',
-        message: abortedMessage(input.revision),
+        message: abortedMessage(input.revision, input.abortReason),
       },
       nowIso,
     );
-    if (!old.abortedAt) events.push(rolloutEvents.aborted(abortedMessage(input.revision)));
+    if (!old.abortedAt) events.push(rolloutEvents.aborted(abortedMessage(input.revision, input.abortReason)));
   } else if (old.abortedAt && !status.abortedAt) {
     conditions = setCondition(
       conditions,

@@ -1,0 +1,292 @@
+// The Rollout's AnalysisRuns, the adapter side: reads the runs it owns (the informer cache, plus a
+// read of any run its status names that the cache has not seen yet), creates the runs the pure
+// plan asks for (templates read from the API, names made unique as upstream does), terminates
+// runs that are no longer current and deletes old ones beyond the history limits. Decisions are
+// canary/analysis-step.ts and analysis/rollout-runs.ts; this only carries them out.
+import {
+  INSTANCE_ID_LABEL,
+  type AnalysisRun,
+  type AnalysisTemplateRef,
+  type AnalysisTemplateSpec,
+  type Rollout,
+} from '@rollout-kit/api';
+import { isCompleted } from '../analysis/metric-assessment.ts';
+import { currentRunNames } from '../analysis/rollout-runs.ts';
+import { newRolloutAnalysisRun, type RolloutRunType } from '../analysis/rollout-run.ts';
+import { AnalysisTemplateError, type TemplateLookup } from '../analysis/templates.ts';
+import {
+  canaryAnalysisPlan,
+  canaryAnalysisStatus,
+  otherRunsPlan,
+  type CanaryAnalysisPlan,
+} from '../canary/analysis-step.ts';
+import type { ProgressionFields } from '../canary/progression.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { isConflict, isNotFound, kubeCall } from '../kube/errors.ts';
+import type { Informer } from '../kube/informer.ts';
+import type { Logger } from '../observe/logger.ts';
+import type { RolloutEvent } from '../rollout/events.ts';
+import type { FieldError } from '../rollout/validate.ts';
+import { hashOf, type ReplicaSet } from '../rollout/replica-set.ts';
+
+export interface RolloutAnalysisDeps {
+  client: KubeClient;
+  analysisRuns: Informer<AnalysisRun>;
+  log: Logger;
+}
+
+const runsPath = (namespace: string) =>
+  `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/analysisruns`;
+
+/** The runs whose controller reference is the Rollout, as upstream getAnalysisRunsForRollout. */
+export async function ownedRuns(deps: RolloutAnalysisDeps, rollout: Rollout): Promise<AnalysisRun[]> {
+  const namespace = rollout.metadata.namespace ?? '';
+  const uid = rollout.metadata.uid;
+  const owned = deps.analysisRuns
+    .list(namespace)
+    .filter((r) => r.metadata.ownerReferences?.some((o) => o.controller === true && o.uid === uid));
+  // A run the status names but the cache has not seen yet (just created): read it.
+  for (const name of Object.values(currentRunNames(rollout.status))) {
+    if (!name || owned.some((r) => r.metadata.name === name)) continue;
+    try {
+      const run = await kubeCall(`reading AnalysisRun ${namespace}/${name}`, () =>
+        deps.client.requestJson<AnalysisRun>('GET', `${runsPath(namespace)}/${encodeURIComponent(name)}`),
+      );
+      if (run.metadata.ownerReferences?.some((o) => o.controller === true && o.uid === uid)) owned.push(run);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  return owned.map((r) => structuredClone(r));
+}
+
+export interface CanaryAnalysisOutcome {
+  plan: CanaryAnalysisPlan;
+  /** The current runs after this pass (created ones included). */
+  step?: AnalysisRun;
+  background?: AnalysisRun;
+  /** A run could not be made from its templates: the error for the InvalidSpec condition. */
+  invalid?: FieldError;
+}
+
+/** Plans and carries out the canary's analysis for one reconcile. */
+export async function reconcileCanaryAnalysis(
+  deps: RolloutAnalysisDeps,
+  rollout: Rollout,
+  ctx: {
+    newRS?: ReplicaSet;
+    stableRS?: ReplicaSet;
+    owned: readonly ReplicaSet[];
+    revision: number;
+    stepHash: string;
+  },
+): Promise<CanaryAnalysisOutcome> {
+  const podHash = ctx.newRS ? hashOf(ctx.newRS) : undefined;
+  const runs = await ownedRuns(deps, rollout);
+  const plan = canaryAnalysisPlan({ rollout, runs, stepHash: ctx.stepHash, ...(podHash ? { podHash } : {}) });
+  const outcome: CanaryAnalysisOutcome = { plan, step: plan.step, background: plan.background };
+  for (const want of plan.create) {
+    let run: AnalysisRun;
+    try {
+      const templates = await readTemplates(deps, rollout, want.analysis.templates ?? []);
+      run = newRolloutAnalysisRun({
+        rollout,
+        type: want.type,
+        analysis: want.analysis,
+        templates,
+        podHash: podHash ?? '',
+        ...(ctx.stableRS && hashOf(ctx.stableRS) ? { stableHash: hashOf(ctx.stableRS) } : {}),
+        revision: ctx.revision,
+        ...(want.stepIndex !== undefined ? { stepIndex: want.stepIndex } : {}),
+        ...(rollout.metadata.labels?.[INSTANCE_ID_LABEL]
+          ? { instanceId: rollout.metadata.labels[INSTANCE_ID_LABEL] }
+          : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof AnalysisTemplateError)) throw error;
+      outcome.invalid = {
+        type: 'Invalid value',
+        field: analysisField(want.type, want.stepIndex),
+        value: (want.analysis.templates ?? []).map((t) => t.templateName).join(', '),
+        detail: error.message,
+      };
+      continue;
+    }
+    const created = await createRun(deps, run);
+    if (want.type === 'Step') outcome.step = created;
+    else outcome.background = created;
+  }
+  for (const run of plan.terminate) await terminateRun(deps, run);
+  const currentNames = [outcome.step, outcome.background].flatMap((r) => (r ? [r.metadata.name ?? ''] : []));
+  const rest = otherRunsPlan(plan, currentNames, {
+    replicaSets: ctx.owned.map((rs) => ({
+      hash: hashOf(rs),
+      deleting: Boolean(rs.metadata.deletionTimestamp),
+    })),
+    limits: rollout.spec.analysis,
+  });
+  for (const run of rest.terminate) await terminateRun(deps, run);
+  for (const run of rest.delete) await deleteRun(deps, run);
+  return outcome;
+}
+
+/** Where the analysis that makes a run of `type` sits in the spec, for error messages. */
+function analysisField(type: RolloutRunType, stepIndex?: number): string {
+  if (type === 'Step') return `spec.strategy.canary.steps[${stepIndex ?? 0}].analysis.templates`;
+  if (type === 'Background') return 'spec.strategy.canary.analysis.templates';
+  const which = type === 'PrePromotion' ? 'prePromotionAnalysis' : 'postPromotionAnalysis';
+  return `spec.strategy.blueGreen.${which}.templates`;
+}
+
+/**
+ * Reads the templates `refs` name, nested ones included, into a lookup for the pure run builder.
+ * A template that does not exist is left out (the builder reports it by name).
+ */
+export async function readTemplates(
+  deps: Pick<RolloutAnalysisDeps, 'client'>,
+  rollout: Rollout,
+  refs: readonly AnalysisTemplateRef[],
+): Promise<TemplateLookup> {
+  const namespace = rollout.metadata.namespace ?? '';
+  const namespaced = new Map<string, AnalysisTemplateSpec>();
+  const cluster = new Map<string, AnalysisTemplateSpec>();
+  const queue = [...refs];
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const ref = queue.shift() as AnalysisTemplateRef;
+    const name = ref.templateName ?? '';
+    const key = `${ref.clusterScope ? 'c' : 'n'}/${name}`;
+    if (seen.has(key) || !name) continue;
+    seen.add(key);
+    const path = ref.clusterScope
+      ? `/apis/argoproj.io/v1alpha1/clusteranalysistemplates/${encodeURIComponent(name)}`
+      : `/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(namespace)}/analysistemplates/${encodeURIComponent(name)}`;
+    let spec: AnalysisTemplateSpec;
+    try {
+      spec = (
+        await kubeCall(
+          `reading ${ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate'} ${name}`,
+          () => deps.client.requestJson<{ spec: AnalysisTemplateSpec }>('GET', path),
+        )
+      ).spec;
+    } catch (error) {
+      if (isNotFound(error)) continue;
+      throw error;
+    }
+    (ref.clusterScope ? cluster : namespaced).set(name, spec);
+    queue.push(...(spec.templates ?? []));
+  }
+  return { namespaced: (n) => namespaced.get(n), cluster: (n) => cluster.get(n) };
+}
+
+/** JSON with object keys sorted, so specs compare equal whatever order the API server kept. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sameSpec = (a: AnalysisRun['spec'], b: AnalysisRun['spec']) =>
+  canonical([a.metrics, a.args, a.dryRun, a.measurementRetention]) ===
+  canonical([b.metrics, b.args, b.dryRun, b.measurementRetention]);
+
+/**
+ * Creates the run; when its name is taken (upstream CreateWithCollisionCounter) an unfinished run
+ * of ours with the same spec is taken as this one (a pass on a stale cache, or a restart), and
+ * anything else moves the name on to `<name>.1`, `<name>.2`, …
+ */
+export async function createRun(deps: RolloutAnalysisDeps, run: AnalysisRun): Promise<AnalysisRun> {
+  const namespace = run.metadata.namespace ?? '';
+  const base = run.metadata.name ?? '';
+  const owner = run.metadata.ownerReferences?.[0]?.uid;
+  for (let collision = 0; ; collision++) {
+    const name = collision === 0 ? base : `${base}.${collision}`;
+    const body = { ...run, metadata: { ...run.metadata, name } };
+    try {
+      const created = await kubeCall(`creating AnalysisRun ${namespace}/${name}`, () =>
+        deps.client.requestJson<AnalysisRun>('POST', runsPath(namespace), { body }),
+      );
+      deps.log.info(
+        { analysisRun: name, type: run.metadata.labels?.['rollout-type'] },
+        'created AnalysisRun',
+      );
+      return created;
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+    let existing: AnalysisRun;
+    try {
+      existing = await kubeCall(`reading AnalysisRun ${namespace}/${name}`, () =>
+        deps.client.requestJson<AnalysisRun>('GET', `${runsPath(namespace)}/${encodeURIComponent(name)}`),
+      );
+    } catch (error) {
+      if (isNotFound(error)) {
+        collision--; // deleted meanwhile: try the same name again
+        continue;
+      }
+      throw error;
+    }
+    const ours = existing.metadata.ownerReferences?.some((o) => o.controller === true && o.uid === owner);
+    if (ours && !isCompleted(existing.status?.phase) && sameSpec(existing.spec, run.spec)) return existing;
+  }
+}
+
+export async function terminateRun(deps: RolloutAnalysisDeps, run: AnalysisRun): Promise<void> {
+  const namespace = run.metadata.namespace ?? '';
+  const name = run.metadata.name ?? '';
+  try {
+    await kubeCall(`terminating AnalysisRun ${namespace}/${name}`, () =>
+      deps.client.requestJson('PATCH', `${runsPath(namespace)}/${encodeURIComponent(name)}`, {
+        body: { spec: { terminate: true } },
+        contentType: 'application/merge-patch+json',
+      }),
+    );
+    deps.log.info({ analysisRun: name }, 'terminated AnalysisRun');
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+export async function deleteRun(deps: RolloutAnalysisDeps, run: AnalysisRun): Promise<void> {
+  const namespace = run.metadata.namespace ?? '';
+  const name = run.metadata.name ?? '';
+  try {
+    await kubeCall(`deleting AnalysisRun ${namespace}/${name}`, () =>
+      deps.client.requestJson('DELETE', `${runsPath(namespace)}/${encodeURIComponent(name)}`, {
+        body: { preconditions: { uid: run.metadata.uid } },
+      }),
+    );
+    deps.log.info({ analysisRun: name, phase: run.status?.phase }, 'deleted old AnalysisRun');
+  } catch (error) {
+    if (!isNotFound(error) && !isConflict(error)) throw error;
+  }
+}
+
+/**
+ * Progression's status fields with the analysis statuses of this pass in status.canary, and the
+ * Events of run phase changes. The step run is dropped once progression moved past its step.
+ */
+export function withCanaryAnalysis(
+  old: Rollout['status'],
+  fields: ProgressionFields,
+  outcome: CanaryAnalysisOutcome,
+): { fields: ProgressionFields; events: RolloutEvent[] } {
+  const stepMovedOn = (fields.currentStepIndex ?? 0) > (old?.currentStepIndex ?? 0);
+  const { canary, events } = canaryAnalysisStatus(old, outcome.plan, {
+    ...(outcome.step ? { step: outcome.step } : {}),
+    ...(outcome.background ? { background: outcome.background } : {}),
+    stepMovedOn,
+  });
+  const {
+    currentStepAnalysisRunStatus: _step,
+    currentBackgroundAnalysisRunStatus: _background,
+    ...rest
+  } = fields.canary ?? {};
+  const merged = { ...rest, ...canary };
+  return { fields: { ...fields, canary: Object.keys(merged).length > 0 ? merged : undefined }, events };
+}
