@@ -5,7 +5,7 @@
 // flags (config.ts). A shutdown that takes longer than SHUTDOWN_GRACE_MS exits 1 anyway, before
 // the kubelet's 30 s grace period ends in a SIGKILL.
 import { hostname } from 'node:os';
-import type { AnalysisRun, Rollout } from '@rollout-kit/api';
+import type { AnalysisRun, Experiment, Rollout } from '@rollout-kit/api';
 import { POD_TEMPLATE_HASH_LABEL } from '@rollout-kit/api';
 import { ConfigExit, parseConfig, type Config } from './config.ts';
 import { createKubeClient, defaultNamespace } from './kube/client.ts';
@@ -19,6 +19,7 @@ import { createLogger, newReconcileId, type Logger } from './observe/logger.ts';
 import { Metrics, type RolloutInfo } from './observe/metrics.ts';
 import { ownerRolloutKey, reconcileRollout } from './reconcile/rollout.ts';
 import { analysisRunController } from './reconcile/analysis-run-controller.ts';
+import { experimentController } from './reconcile/experiment-controller.ts';
 import type { ReplicaSet } from './rollout/replica-set.ts';
 import { rolloutsReferencingService, type Service } from './canary/services.ts';
 import { rolloutsReferencingDeployment, type Deployment } from './rollout/workload-ref.ts';
@@ -125,6 +126,18 @@ async function main(): Promise<void> {
     observer: metrics.queueObserver('analysisruns'),
     onError,
   });
+  // Experiments (issue 6): their own informer and queue; template ReplicaSets and runs come
+  // from the informers above.
+  const experiments = experimentController({
+    client,
+    namespace,
+    labelSelector: instanceIdSelector(config.instanceId),
+    replicaSets,
+    analysisRuns: analysisRuns.informer,
+    log,
+    observer: metrics.queueObserver('experiments'),
+    onError,
+  });
   // rollout_info follows the status the reconciler wrote, as the informer sees it (upstream also
   // reads it from the lister), so the reconciler needs no metrics hook.
   rollouts.on({
@@ -142,12 +155,27 @@ async function main(): Promise<void> {
     const key = ownerRolloutKey(rs);
     if (key) queue.add(key);
   };
-  replicaSets.on({ add: enqueueOwner, update: (_old, rs) => enqueueOwner(rs), delete: enqueueOwner });
+  const enqueueOwners = (rs: ReplicaSet) => {
+    enqueueOwner(rs);
+    experiments.enqueueOwner(rs);
+  };
+  replicaSets.on({ add: enqueueOwners, update: (_old, rs) => enqueueOwners(rs), delete: enqueueOwners });
   // A run that changes phase (or goes away) is judged by its Rollout at once (issue 6).
   const enqueueRunOwner = (run: AnalysisRun) => {
     const key = ownerRolloutKey(run);
     if (key) queue.add(key);
+    experiments.enqueueOwner(run);
   };
+  // An Experiment that changes phase is judged by its Rollout (the experiment step).
+  const enqueueExperimentOwner = (experiment: Experiment) => {
+    const key = ownerRolloutKey(experiment);
+    if (key) queue.add(key);
+  };
+  experiments.informer.on({
+    add: enqueueExperimentOwner,
+    update: (_old, e) => enqueueExperimentOwner(e),
+    delete: enqueueExperimentOwner,
+  });
   analysisRuns.informer.on({
     add: enqueueRunOwner,
     update: (_old, run) => enqueueRunOwner(run),
@@ -194,6 +222,7 @@ async function main(): Promise<void> {
         services,
         deployments,
         analysisRuns: analysisRuns.informer,
+        experiments: experiments.informer,
         events,
         log: reconcileLog,
         now: () => Date.now(),
@@ -229,7 +258,14 @@ async function main(): Promise<void> {
   // The informers keep listing by themselves; a slow or forbidden first list is waited for again
   // (and logged each time), never turned into an unhandled rejection.
   const waitForCaches = async () => {
-    for (const informer of [rollouts, replicaSets, services, deployments, analysisRuns.informer]) {
+    for (const informer of [
+      rollouts,
+      replicaSets,
+      services,
+      deployments,
+      analysisRuns.informer,
+      experiments.informer,
+    ]) {
       while (!shuttingDown) {
         try {
           await informer.waitForSync(SYNC_ATTEMPT_MS);
@@ -248,11 +284,13 @@ async function main(): Promise<void> {
     services.start();
     deployments.start();
     analysisRuns.informer.start();
+    experiments.informer.start();
     await waitForCaches();
     if (shuttingDown) return;
     log.info('caches synced; reconciling');
     queue.run(work, config.rolloutThreads);
     void analysisRuns.start(config.analysisThreads); // AnalysisRuns (issue 6)
+    experiments.run(config.experimentThreads);
   };
 
   const election: { elector?: LeaderElector } = {};
@@ -268,6 +306,7 @@ async function main(): Promise<void> {
       // In-flight reconciles finish first; only then is the Lease released for a successor.
       await queue.shutdown();
       await analysisRuns.stop(); // AnalysisRuns (issue 6)
+      await experiments.stop();
       await Promise.all([rollouts.stop(), replicaSets.stop(), services.stop(), deployments.stop()]);
       await election.elector?.stop();
       await Promise.all([health.close(), metricsServer.close()]);

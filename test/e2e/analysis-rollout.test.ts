@@ -173,7 +173,7 @@ test('the success-rate analysis at step 2 passes on real Prometheus data and the
   expect(run.status?.phase).toBe('Successful');
   expect(run.status?.metricResults?.[0]?.measurements?.map((m) => m.value)).toEqual(['[0.99]', '[0.99]']);
   await waitForEventReasons(ns.name, 'web', ['AnalysisRunSuccessful', 'RolloutCompleted']);
-  const shown = await argoRollouts(ns.name, 'get', 'rollout', 'web');
+  const shown = await argoRollouts(ns.name, 'get', 'rollout', 'web', '--no-color');
   expect(shown).toMatch(new RegExp(`web-${hash}-2-2\\s+AnalysisRun\\s+✔ Successful`));
 });
 
@@ -202,11 +202,19 @@ test('a failing success rate aborts and rolls back with the reason; retry runs a
   });
   const reasons = await waitForEventReasons(ns.name, 'web', ['AnalysisRunFailed', 'RolloutAborted']);
   expect(reasons.indexOf('AnalysisRunFailed')).toBeLessThan(reasons.indexOf('RolloutAborted'));
-  expect(await argoRollouts(ns.name, 'get', 'rollout', 'web')).toMatch(
+  expect(await argoRollouts(ns.name, 'get', 'rollout', 'web', '--no-color')).toMatch(
     new RegExp(`web-${canary}-2-2\\s+AnalysisRun\\s+✖ Failed`),
   );
 
   successRate.set(ns.name, 0.99);
+  // Retry only once Prometheus has scraped the fixed value, or the new run measures the old one.
+  await waitFor('Prometheus to see the fixed success rate', async () => {
+    const query = encodeURIComponent(`success_rate{service="${ns.name}"}`);
+    const answer = (await (await fetch(`${prometheus.url}/api/v1/query?query=${query}`)).json()) as {
+      data?: { result?: { value: [number, string] }[] };
+    };
+    return answer.data?.result?.[0]?.value[1] === '0.99';
+  });
   await argoRollouts(ns.name, 'retry', 'rollout', 'web');
   await waitForRollout(
     ns.name,

@@ -86,7 +86,7 @@ test.each([
     phase: 'Inconclusive',
     message: undefined,
     type: 'Step' as const,
-    want: { kind: 'pause' },
+    want: { kind: 'pause', reason: 'InconclusiveAnalysisRun' },
   },
   {
     name: 'failed step aborts with its message',

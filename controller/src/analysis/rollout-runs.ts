@@ -11,6 +11,7 @@ import {
   DEFAULT_ANALYSIS_RUN_HISTORY_LIMIT,
   PAUSE_REASON_BLUE_GREEN_PAUSE,
   PAUSE_REASON_CANARY_PAUSE_STEP,
+  PAUSE_REASON_INCONCLUSIVE_ANALYSIS,
   POD_TEMPLATE_HASH_LABEL,
   type AnalysisRun,
   type Rollout,
@@ -77,7 +78,8 @@ export function needsNewRun(current: AnalysisRun | undefined, status: RolloutSta
 }
 
 /** What a run's phase asks of the Rollout: pause for a human, abort with a reason, or nothing. */
-export type RunReaction = { kind: 'none' } | { kind: 'pause' } | { kind: 'abort'; message: string };
+export type RunReaction =
+  { kind: 'none' } | { kind: 'pause'; reason: string } | { kind: 'abort'; message: string };
 
 const ABORT_PREFIX: Record<RolloutRunType, string> = {
   Step: 'Step-based analysis phase error/failed',
@@ -94,7 +96,8 @@ const ABORT_PREFIX: Record<RolloutRunType, string> = {
  */
 export function runReaction(run: AnalysisRun | undefined, type: RolloutRunType): RunReaction {
   const phase = run?.status?.phase;
-  if (phase === ANALYSIS_PHASE_INCONCLUSIVE) return { kind: 'pause' };
+  if (phase === ANALYSIS_PHASE_INCONCLUSIVE)
+    return { kind: 'pause', reason: PAUSE_REASON_INCONCLUSIVE_ANALYSIS };
   if (phase === ANALYSIS_PHASE_FAILED || phase === ANALYSIS_PHASE_ERROR) {
     const why = run?.status?.message;
     return { kind: 'abort', message: why ? `${ABORT_PREFIX[type]}: ${why}` : ABORT_PREFIX[type] };

@@ -45,7 +45,11 @@ test('at an analysis step with no run, one is created for that step', () => {
 test.each([
   { name: 'running', phase: 'Running', reaction: { kind: 'none' } },
   { name: 'successful', phase: 'Successful', reaction: { kind: 'none' } },
-  { name: 'inconclusive', phase: 'Inconclusive', reaction: { kind: 'pause' } },
+  {
+    name: 'inconclusive',
+    phase: 'Inconclusive',
+    reaction: { kind: 'pause', reason: 'InconclusiveAnalysisRun' },
+  },
   {
     name: 'failed',
     phase: 'Failed',

@@ -350,7 +350,13 @@ describe('analysis reactions', () => {
   });
 
   test('an Inconclusive run pauses with InconclusiveAnalysisRun and holds the step', () => {
-    const p = canaryProgression(at(1, {}, { analysis: { kind: 'pause' }, stepRunPhase: 'Inconclusive' }));
+    const p = canaryProgression(
+      at(
+        1,
+        {},
+        { analysis: { kind: 'pause', reason: 'InconclusiveAnalysisRun' }, stepRunPhase: 'Inconclusive' },
+      ),
+    );
     expect(p.fields).toMatchObject({
       currentStepIndex: 1,
       controllerPause: true,
@@ -361,7 +367,11 @@ describe('analysis reactions', () => {
   test('an Inconclusive pause already there is kept, with its start time', () => {
     const pause = { reason: 'InconclusiveAnalysisRun', startTime: '2026-03-01T11:00:00Z' };
     const p = canaryProgression(
-      at(0, { pauseConditions: [pause], controllerPause: true }, { analysis: { kind: 'pause' } }),
+      at(
+        0,
+        { pauseConditions: [pause], controllerPause: true },
+        { analysis: { kind: 'pause', reason: 'InconclusiveAnalysisRun' } },
+      ),
     );
     expect(p.fields.pauseConditions).toEqual([pause]);
   });

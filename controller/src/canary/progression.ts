@@ -3,7 +3,7 @@
 // aborted or retried, and the events to record. Replica counts and conditions are decided
 // elsewhere; this returns only the status fields it owns.
 import type { PauseCondition, Rollout, RolloutStatus } from '@rollout-kit/api';
-import { PAUSE_REASON_CANARY_PAUSE_STEP, PAUSE_REASON_INCONCLUSIVE_ANALYSIS } from '@rollout-kit/api';
+import { PAUSE_REASON_CANARY_PAUSE_STEP } from '@rollout-kit/api';
 import type { RunReaction } from '../analysis/rollout-runs.ts';
 import { events as rolloutEvents, type CompletedReason, type RolloutEvent } from '../rollout/events.ts';
 import {
@@ -136,14 +136,11 @@ export function canaryProgression(input: ProgressionInput): Progression {
     return { fields, events, promotedBecause: reason };
   }
 
-  // An Inconclusive analysis pauses for a human (scaling waits meanwhile; the analysis step itself
-  // cannot complete, its run not being Successful).
-  const inconclusive = (c: PauseCondition) => c.reason === PAUSE_REASON_INCONCLUSIVE_ANALYSIS;
-  if (input.analysis?.kind === 'pause' && !fields.pauseConditions?.some(inconclusive)) {
-    fields.pauseConditions = [
-      ...(fields.pauseConditions ?? []),
-      { reason: PAUSE_REASON_INCONCLUSIVE_ANALYSIS, startTime: iso(now) },
-    ];
+  // An Inconclusive analysis or experiment pauses for a human (scaling waits meanwhile; the step
+  // itself cannot complete, its run not being Successful).
+  const pauseFor = input.analysis?.kind === 'pause' ? input.analysis.reason : undefined;
+  if (pauseFor && !fields.pauseConditions?.some((c) => c.reason === pauseFor)) {
+    fields.pauseConditions = [...(fields.pauseConditions ?? []), { reason: pauseFor, startTime: iso(now) }];
     fields.controllerPause = true;
   }
 

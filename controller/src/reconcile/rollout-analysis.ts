@@ -8,10 +8,11 @@ import {
   type AnalysisRun,
   type AnalysisTemplateRef,
   type AnalysisTemplateSpec,
+  type Experiment,
   type Rollout,
 } from '@rollout-kit/api';
 import { isCompleted } from '../analysis/metric-assessment.ts';
-import { currentRunNames } from '../analysis/rollout-runs.ts';
+import { currentRunNames, type RunReaction } from '../analysis/rollout-runs.ts';
 import { newRolloutAnalysisRun, type RolloutRunType } from '../analysis/rollout-run.ts';
 import { AnalysisTemplateError, type TemplateLookup } from '../analysis/templates.ts';
 import {
@@ -144,10 +145,10 @@ function analysisField(type: RolloutRunType, stepIndex?: number): string {
  */
 export async function readTemplates(
   deps: Pick<RolloutAnalysisDeps, 'client'>,
-  rollout: Rollout,
+  owner: { metadata: { namespace?: string } },
   refs: readonly AnalysisTemplateRef[],
 ): Promise<TemplateLookup> {
-  const namespace = rollout.metadata.namespace ?? '';
+  const namespace = owner.metadata.namespace ?? '';
   const namespaced = new Map<string, AnalysisTemplateSpec>();
   const cluster = new Map<string, AnalysisTemplateSpec>();
   const queue = [...refs];
@@ -180,7 +181,7 @@ export async function readTemplates(
 }
 
 /** JSON with object keys sorted, so specs compare equal whatever order the API server kept. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
@@ -267,14 +268,24 @@ export async function deleteRun(deps: RolloutAnalysisDeps, run: AnalysisRun): Pr
   }
 }
 
+/** Both reactions as one: an abort wins over a pause, analysis first. */
+export function combinedReaction(...reactions: (RunReaction | undefined)[]): RunReaction {
+  return (
+    reactions.find((r) => r?.kind === 'abort') ??
+    reactions.find((r) => r?.kind === 'pause') ?? { kind: 'none' }
+  );
+}
+
 /**
- * Progression's status fields with the analysis statuses of this pass in status.canary, and the
- * Events of run phase changes. The step run is dropped once progression moved past its step.
+ * Progression's status fields with this pass's analysis statuses and current Experiment in
+ * status.canary, and the Events of run phase changes. The step's run or Experiment is dropped once
+ * progression moved past its step.
  */
 export function withCanaryAnalysis(
   old: Rollout['status'],
   fields: ProgressionFields,
   outcome: CanaryAnalysisOutcome,
+  experiment?: { current?: Experiment; plan: { recordCurrent: boolean } },
 ): { fields: ProgressionFields; events: RolloutEvent[] } {
   const stepMovedOn = (fields.currentStepIndex ?? 0) > (old?.currentStepIndex ?? 0);
   const { canary, events } = canaryAnalysisStatus(old, outcome.plan, {
@@ -285,8 +296,12 @@ export function withCanaryAnalysis(
   const {
     currentStepAnalysisRunStatus: _step,
     currentBackgroundAnalysisRunStatus: _background,
+    currentExperiment: _experiment,
     ...rest
   } = fields.canary ?? {};
-  const merged = { ...rest, ...canary };
+  const merged: NonNullable<ProgressionFields['canary']> = { ...rest, ...canary };
+  const name = experiment?.current?.metadata.name;
+  if (name && experiment?.plan.recordCurrent && !stepMovedOn && !outcome.plan.reset)
+    merged.currentExperiment = name;
   return { fields: { ...fields, canary: Object.keys(merged).length > 0 ? merged : undefined }, events };
 }

@@ -7,7 +7,7 @@
 // roles before any scaling; clean-up and restarts happen only on a pass with nothing to scale.
 // The cluster changes themselves live in rollout-actions.ts. Canary only for now; blue-green
 // slots in as another strategy here.
-import type { AnalysisRun, Rollout } from '@rollout-kit/api';
+import type { AnalysisRun, Experiment, Rollout } from '@rollout-kit/api';
 import { INVALID_SPEC_RECHECK_SECONDS } from '@rollout-kit/api';
 import { canaryProgression } from '../canary/progression.ts';
 import { nextScaleAction } from '../canary/scaling.ts';
@@ -56,7 +56,8 @@ import {
   writeStatus,
 } from './rollout-actions.ts';
 import { evictPod, planRestart, syncEphemeral } from './rollout-pods.ts';
-import { reconcileCanaryAnalysis, withCanaryAnalysis } from './rollout-analysis.ts';
+import { combinedReaction, reconcileCanaryAnalysis, withCanaryAnalysis } from './rollout-analysis.ts';
+import { reconcileExperimentStep } from './rollout-experiment.ts';
 
 export interface RolloutReconcilerDeps {
   client: KubeClient;
@@ -66,8 +67,9 @@ export interface RolloutReconcilerDeps {
   services: Informer<Service>;
   /** Deployments, for Rollouts with a workloadRef. */
   deployments: Informer<Deployment>;
-  /** AnalysisRuns, for the runs the Rollout owns. */
+  /** AnalysisRuns and Experiments, for those the Rollout owns. */
   analysisRuns: Informer<AnalysisRun>;
+  experiments: Informer<Experiment>;
   events: Pick<EventRecorder, 'record'>;
   log: Logger;
   now(): number;
@@ -124,11 +126,13 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
 
   const stepHash = currentStepHash(rollout);
   // Analysis (issue 6): runs created, ended and judged before the step is decided.
-  const analysis = invalidSpec
-    ? undefined
-    : await reconcileCanaryAnalysis(deps, rollout, { newRS, stableRS, owned, revision, stepHash });
-  if (analysis?.invalid) invalidSpec = invalidSpecMessage(rollout.metadata.name ?? '', analysis.invalid);
-  const reaction = analysis?.plan.reaction;
+  const runCtx = { newRS, stableRS, owned, revision, stepHash };
+  const analysis = invalidSpec ? undefined : await reconcileCanaryAnalysis(deps, rollout, runCtx);
+  const experiment = invalidSpec ? undefined : await reconcileExperimentStep(deps, rollout, runCtx);
+  const runProblem = analysis?.invalid ?? experiment?.invalid;
+  if (runProblem) invalidSpec = invalidSpecMessage(rollout.metadata.name ?? '', runProblem);
+  const reaction = combinedReaction(analysis?.plan.reaction, experiment?.plan.reaction);
+  const stepRunPhase = analysis?.plan.stepRunPhase ?? experiment?.plan.stepRunPhase;
   let progression = invalidSpec
     ? { fields: { ...(rollout.status ?? {}) }, events: [] as RolloutEvent[], recheckAt: undefined }
     : canaryProgression({
@@ -137,17 +141,14 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
         stepHash,
         ...counts,
         revision,
-        ...(analysis?.plan.stepRunPhase ? { stepRunPhase: analysis.plan.stepRunPhase } : {}),
-        ...(reaction ? { analysis: reaction } : {}),
+        ...(stepRunPhase ? { stepRunPhase } : {}),
+        analysis: reaction,
         now,
       });
   if (analysis && !invalidSpec) {
-    const merged = withCanaryAnalysis(rollout.status, progression.fields, analysis);
-    progression = {
-      ...progression,
-      fields: merged.fields,
-      events: [...merged.events, ...progression.events],
-    };
+    const merged = withCanaryAnalysis(rollout.status, progression.fields, analysis, experiment);
+    const events = [...(experiment?.events ?? []), ...merged.events, ...progression.events];
+    progression = { ...progression, fields: merged.fields, events };
   }
   let restart: RestartPlan = { kind: 'none' };
   if (!invalidSpec) {
@@ -174,7 +175,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     replicaSets: owned,
     revision,
     invalidSpec,
-    ...(reaction?.kind === 'abort' ? { abortReason: reaction.message } : {}),
+    ...(reaction.kind === 'abort' ? { abortReason: reaction.message } : {}),
     now,
   });
   if (restart.kind === 'done') {
@@ -205,7 +206,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     restart.kind === 'later' ? restart.at : undefined,
     restart.kind === 'evict' ? now + restart.recheckAfterMs : undefined,
     // A missing template has no informer to tell us it appeared: look again later.
-    analysis?.invalid ? now + INVALID_SPEC_RECHECK_SECONDS * 1000 : undefined,
+    runProblem ? now + INVALID_SPEC_RECHECK_SECONDS * 1000 : undefined,
   ].filter((t): t is number => t !== undefined);
   return recheck.length > 0 ? { requeueAfterMs: Math.max(0, Math.min(...recheck) - now) } : undefined;
 }
