@@ -51,7 +51,7 @@ function httpGet(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
-test('make demo --once reaches Healthy on yellow and prints the Rollout tab URL', async () => {
+test('make demo --once reaches Healthy on yellow, rolls a failing green canary back, and prints the Rollout tab URL', async () => {
   const child = spawn(process.execPath, [DEMO, '--once'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let treeChecked: Promise<{ status: number; body: string }> | undefined;
@@ -78,6 +78,12 @@ test('make demo --once reaches Healthy on yellow and prints the Rollout tab URL'
   expect(out).toContain('promoting the indefinite pause');
   expect(out).toMatch(/Healthy · step 8\/8 done · set weight 100% · yellow \(stable\) 5\/5 ready/);
   expect(out).toMatch(/the Rollout tab: http:\/\/127\.0\.0\.1:\d+\/applications\/local\?node=/);
+  // The green canary's analysis fails and the controller rolls it back by itself, saying why.
+  expect(out).toContain(
+    'rolled back automatically; the Rollout says why: RolloutAborted: Rollout aborted update to revision 3: ' +
+      'Step-based analysis phase error/failed: Metric "success-rate" assessed Failed due to failed (1) > failureLimit (0)',
+  );
+  expect(out).toMatch(/0\.82.*result >= 0\.95/);
   // The page answered from the demo's cluster while it ran.
   expect(treeChecked).toBeDefined();
   const tree = await treeChecked!;

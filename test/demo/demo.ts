@@ -3,11 +3,15 @@
 // host page with the Rollout tab on the demo cluster, applies a canary Rollout
 // (argoproj/rollouts-demo:blue, 5 replicas, 20% → pause → 40% → 60% → 80% → 100%), changes the
 // image to yellow and prints each state until the Rollout is Healthy, promoting the indefinite
-// pause itself as `kubectl argo rollouts promote` would. Then it keeps everything up until Ctrl-C
-// (`--once` stops and exits after Healthy, for CI).
+// pause itself as `kubectl argo rollouts promote` would. Then a second update, to green, with an
+// analysis step whose web metric (served by this process on 127.0.0.1) reports a success rate
+// below the threshold: the controller aborts and rolls back to yellow by itself, and says why.
+// Then it keeps everything up until Ctrl-C (`--once` stops and exits after the rollback, for CI).
 //
 //   node test/demo/demo.ts [--once] [--port N] [--react 19|16]
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppsV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
@@ -66,8 +70,18 @@ const apps = config.makeApiClient(AppsV1Api);
 const work = await mkdtemp(join(cp.runDir, 'host-page-'));
 let controller: RunningController | undefined;
 let host: Host | undefined;
+// The web metric the analysis reads: a success rate below the template's 0.95 threshold.
+const SUCCESS_RATE = 0.82;
+const metric = createServer((_req, res) => {
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ successRate: SUCCESS_RATE }));
+});
+await new Promise<void>((resolve) => metric.listen(0, '127.0.0.1', resolve));
+const metricUrl = `http://127.0.0.1:${(metric.address() as AddressInfo).port}/success-rate`;
 
 async function shutdown(code: number): Promise<never> {
+  metric.closeAllConnections();
+  metric.close();
   await host?.close();
   await controller?.stop();
   await cp.stop();
@@ -198,13 +212,76 @@ try {
   );
   say(`the Rollout tab: ${url}`);
 
+  await custom.createNamespacedCustomObject({
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    namespace: NAMESPACE,
+    plural: 'analysistemplates',
+    body: {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 'success-rate' },
+      spec: {
+        metrics: [
+          {
+            name: 'success-rate',
+            successCondition: 'result >= 0.95',
+            provider: { web: { url: metricUrl, jsonPath: '{$.successRate}' } },
+          },
+        ],
+      },
+    },
+  });
+  say(
+    `changing the image to argoproj/rollouts-demo:green with an analysis step at 20% (success rate ≥ 0.95 from ${metricUrl}, which answers ${SUCCESS_RATE}):`,
+  );
+  await k(
+    '-n',
+    NAMESPACE,
+    'patch',
+    'rollout',
+    NAME,
+    '--type=json',
+    '-p',
+    JSON.stringify([
+      {
+        op: 'replace',
+        path: '/spec/template/spec/containers/0/image',
+        value: 'argoproj/rollouts-demo:green',
+      },
+      {
+        op: 'replace',
+        path: '/spec/strategy/canary/steps',
+        value: [
+          { setWeight: 20 },
+          { analysis: { templates: [{ templateName: 'success-rate' }] } },
+          { setWeight: 60 },
+        ],
+      },
+    ]),
+  );
+  const rolledBack = await follow(
+    'the failed analysis has rolled green back',
+    (r) =>
+      r.status?.phase === 'Degraded' &&
+      r.status.abort === true &&
+      (r.status.updatedReplicas ?? 0) === 0 &&
+      r.status.availableReplicas === 5,
+    0,
+  );
+  say(`rolled back automatically; the Rollout says why: ${rolledBack.status?.message ?? ''}`);
+  say(
+    `yellow serves again (ReplicaSet ${NAME}-${rolledBack.status?.stableRS ?? '?'}); the tab shows the failed AnalysisRun`,
+  );
+
   if (values.once) await shutdown(0);
   say(
     [
       'everything stays up until Ctrl-C. In another shell:',
       `  export KUBECONFIG=${cp.kubeconfig} PATH=${cp.path.split(':')[0]}:$PATH`,
       `  kubectl argo rollouts get rollout ${NAME} --watch     # with make argo-plugin`,
-      `  kubectl -n ${NAMESPACE} patch rollout ${NAME} --type=json -p '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"argoproj/rollouts-demo:green"}]'`,
+      `  kubectl argo rollouts retry rollout ${NAME}           # runs the analysis again (and fails again)`,
+      `  kubectl -n ${NAMESPACE} patch rollout ${NAME} --type=json -p '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"argoproj/rollouts-demo:yellow"}]'`,
       `  open ${url}`,
     ].join('\n'),
   );
