@@ -44,6 +44,7 @@ beforeAll(async () => {
     res.end(`${lines.join('\n')}\n`);
   });
   web = await loopbackServer((req, _body, res) => {
+    if (req.url === '/http-500') return json(res, 500, { error: 'the metric store is down' });
     const value = webRate.get((req.url ?? '/').slice(1));
     if (value === undefined) json(res, 404, { error: 'no value for this namespace' });
     else json(res, 200, { rate: value });
@@ -314,34 +315,91 @@ test('an Inconclusive step analysis pauses for a human; promote moves on', async
   expect(done.status?.canary?.currentStepAnalysisRunStatus).toBeUndefined();
 });
 
-test('a metric provider that is down ends in Error after consecutiveErrorLimit and never promotes', async () => {
-  await createTemplate('down', {
-    metrics: [
-      {
-        name: 'rate',
-        consecutiveErrorLimit: 1,
-        successCondition: 'result >= 0.95',
-        provider: { web: { url: `http://127.0.0.1:${await refusedPort()}/rate`, jsonPath: '{$.rate}' } },
-      },
-    ],
-  });
+test.each([
+  {
+    name: 'connection refused',
+    url: async () => `http://127.0.0.1:${await refusedPort()}/rate`,
+    why: 'ECONNREFUSED',
+  },
+  { name: 'HTTP 500', url: async () => `${web.url}/http-500`, why: 'received non 2xx response code: 500' },
+])(
+  'a metric provider that is down ($name) ends in Error after consecutiveErrorLimit and never promotes',
+  async ({ url, why }) => {
+    await createTemplate('down', {
+      metrics: [
+        {
+          name: 'rate',
+          consecutiveErrorLimit: 1,
+          successCondition: 'result >= 0.95',
+          provider: { web: { url: await url(), jsonPath: '{$.rate}' } },
+        },
+      ],
+    });
+    const { stable } = await deployThenUpdate(
+      canaryRollout([{ setWeight: 25 }, analysisStep('down'), { setWeight: 50 }]),
+    );
+    const aborted = await waitForRollout(
+      ns.name,
+      'web',
+      'aborted by the Error',
+      (r) => r.status?.phase === 'Degraded',
+      90_000,
+    );
+    expect(aborted.status).toMatchObject({ abort: true, stableRS: stable });
+    expect(aborted.status?.message).toContain(
+      'Step-based analysis phase error/failed: Metric "rate" assessed Error due to consecutiveErrors (2) > consecutiveErrorLimit (1)',
+    );
+    expect(aborted.status?.message).toContain(why);
+    const [run] = await listRuns();
+    expect(run?.status?.metricResults?.[0]).toMatchObject({ phase: 'Error', error: 2, consecutiveError: 2 });
+  },
+);
+
+test('an analysis step naming a missing template is an InvalidSpec; the stable version keeps serving', async () => {
   const { stable } = await deployThenUpdate(
-    canaryRollout([{ setWeight: 25 }, analysisStep('down'), { setWeight: 50 }]),
+    canaryRollout([{ setWeight: 25 }, analysisStep('no-such-template'), { setWeight: 50 }]),
   );
-  const aborted = await waitForRollout(
-    ns.name,
-    'web',
-    'aborted by the Error',
-    (r) => r.status?.phase === 'Degraded',
-    90_000,
+  const invalid = await waitForRollout(ns.name, 'web', 'InvalidSpec', (r) =>
+    Boolean(r.status?.conditions?.some((c) => c.type === 'InvalidSpec')),
   );
-  expect(aborted.status).toMatchObject({ abort: true, stableRS: stable });
-  expect(aborted.status?.message).toContain(
-    'Step-based analysis phase error/failed: Metric "rate" assessed Error due to consecutiveErrors (2) > consecutiveErrorLimit (1)',
+  expect(invalid.status?.message).toBe(
+    'InvalidSpec: The Rollout "web" is invalid: spec.strategy.canary.steps[1].analysis.templates: ' +
+      'Invalid value: "no-such-template": analysistemplate.argoproj.io "no-such-template" not found',
   );
-  expect(aborted.status?.message).toContain('ECONNREFUSED');
-  const [run] = await listRuns();
-  expect(run?.status?.metricResults?.[0]).toMatchObject({ phase: 'Error', error: 2, consecutiveError: 2 });
+  expect(invalid.status?.stableRS).toBe(stable);
+  expect(await listRuns()).toEqual([]);
+});
+
+test('unsuccessfulRunHistoryLimit keeps only the newest failed runs across retries', async () => {
+  successRate.set(ns.name, 0.5);
+  await successRateTemplate({ count: 1 });
+  const rollout = canaryRollout([{ setWeight: 25 }, analysisStep(), { setWeight: 50 }]);
+  rollout.spec.analysis = { unsuccessfulRunHistoryLimit: 1 };
+  await deployThenUpdate(rollout);
+  const degraded = () =>
+    waitForRollout(ns.name, 'web', 'aborted by the analysis', (r) => r.status?.phase === 'Degraded');
+  const first = (await degraded()).status!.canary!.currentStepAnalysisRunStatus!.name;
+  const firstUid = (await listRuns()).find((r) => r.metadata.name === first)?.metadata.uid;
+  let previous = first;
+  for (const attempt of [1, 2]) {
+    await argoRollouts(ns.name, 'retry', 'rollout', 'web');
+    // Aborted again by this retry's own run before the next retry.
+    const again = await waitForRollout(
+      ns.name,
+      'web',
+      `aborted by the run of retry ${attempt}`,
+      (r) =>
+        r.status?.abort === true &&
+        (r.status.canary?.currentStepAnalysisRunStatus?.name ?? previous) !== previous,
+    );
+    previous = again.status!.canary!.currentStepAnalysisRunStatus!.name;
+  }
+  // Retry 2 went past the failed runs of the first two attempts: the older one was deleted (its
+  // name may even have been taken again by the third run), the newer one is kept.
+  const runs = await listRuns();
+  expect(runs.map((r) => r.status?.phase)).toEqual(['Failed', 'Failed']);
+  expect(runs.map((r) => r.metadata.uid)).not.toContain(firstUid);
+  expect(runs.map((r) => r.metadata.name)).toContain(previous);
 });
 
 test('dry-run metrics never decide: a failing dry-run metric beside a passing one', async () => {

@@ -23,7 +23,7 @@ import {
 } from '../canary/analysis-step.ts';
 import type { ProgressionFields } from '../canary/progression.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { isConflict, isNotFound, kubeCall } from '../kube/errors.ts';
+import { ForbiddenError, isConflict, isNotFound, kubeCall } from '../kube/errors.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { Logger } from '../observe/logger.ts';
 import type { RolloutEvent } from '../rollout/events.ts';
@@ -172,6 +172,11 @@ export async function readTemplates(
       ).spec;
     } catch (error) {
       if (isNotFound(error)) continue;
+      // A namespaced install may not read ClusterAnalysisTemplates: say so on the Rollout.
+      if (error instanceof ForbiddenError)
+        throw new AnalysisTemplateError(
+          `${ref.clusterScope ? 'clusteranalysistemplate' : 'analysistemplate'}.argoproj.io "${name}" cannot be read: forbidden`,
+        );
       throw error;
     }
     (ref.clusterScope ? cluster : namespaced).set(name, spec);
