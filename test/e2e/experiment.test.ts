@@ -6,7 +6,13 @@ import type { AnalysisRun, CanaryStep, Experiment, Rollout } from '@rollout-kit/
 import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { createRollout, patchRollout, waitForEventReasons, waitForRollout } from '../support/rollouts.ts';
+import {
+  argoRollouts,
+  createRollout,
+  patchRollout,
+  waitForEventReasons,
+  waitForRollout,
+} from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { json, loopbackServer, type LoopbackServer } from './analysis-support.ts';
 
@@ -234,6 +240,10 @@ test('an experiment step runs the canary beside the stable and completes the ste
     [hash, stable],
   );
   await waitForEventReasons(ns.name, 'web', ['ExperimentCreated', 'RolloutCompleted']);
+  // The official plugin shows the Experiment under its revision.
+  expect(await argoRollouts(ns.name, 'get', 'rollout', 'web', '--no-color')).toMatch(
+    new RegExp(`${name}\\s+Experiment\\s+✔ Successful`),
+  );
 });
 
 test('an experiment step whose analysis fails aborts the Rollout', async () => {
