@@ -5,6 +5,7 @@
 import {
   EXPERIMENT_NAME_ANNOTATION,
   EXPERIMENT_TEMPLATE_NAME_ANNOTATION,
+  INSTANCE_ID_LABEL,
   POD_TEMPLATE_HASH_LABEL,
   type AnalysisRun,
   type Experiment,
@@ -84,13 +85,19 @@ export function experimentAnalysisRun(
   });
   const metadata = experiment.spec.analysisRunMetadata;
   const hash = experiment.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
+  // The run belongs to the controller instance that owns the Experiment.
+  const instanceId = experiment.metadata.labels?.[INSTANCE_ID_LABEL];
   const run: AnalysisRun = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AnalysisRun',
     metadata: {
       name: `${experiment.metadata.name ?? ''}-${analysis.name}`,
       namespace: experiment.metadata.namespace ?? '',
-      labels: { ...(metadata?.labels ?? {}), ...(hash ? { [POD_TEMPLATE_HASH_LABEL]: hash } : {}) },
+      labels: {
+        ...(metadata?.labels ?? {}),
+        ...(hash ? { [POD_TEMPLATE_HASH_LABEL]: hash } : {}),
+        ...(instanceId ? { [INSTANCE_ID_LABEL]: instanceId } : {}),
+      },
       annotations: { ...(metadata?.annotations ?? {}) },
       ownerReferences: [experimentReference(experiment)],
     },
