@@ -7,7 +7,9 @@
 // roles before any scaling; clean-up and restarts happen only on a pass with nothing to scale.
 // The cluster changes themselves live in rollout-actions.ts. Canary only for now; blue-green
 // slots in as another strategy here.
-import type { Rollout } from '@rollout-kit/api';
+import type { Rollout, TrafficWeights } from '@rollout-kit/api';
+import { INVALID_SPEC_RECHECK_SECONDS, SCALE_DOWN_DEADLINE_ANNOTATION } from '@rollout-kit/api';
+import { scaleDownDelayPlan } from '../canary/scale-down-delay.ts';
 import { canaryProgression } from '../canary/progression.ts';
 import { nextScaleAction } from '../canary/scaling.ts';
 import { canaryServiceSwitches, servicesByName, type Service, type ServiceView } from '../canary/services.ts';
@@ -55,6 +57,16 @@ import {
   writeStatus,
 } from './rollout-actions.ts';
 import { evictPod, planRestart, syncEphemeral } from './rollout-pods.ts';
+import {
+  carryOutDelay,
+  readRouterObjects,
+  reconcileTrafficRouting,
+  trafficReferenceProblem,
+} from './traffic-routing.ts';
+import type { LiveObjects, TrafficRouter } from '../traffic/router.ts';
+import { allRouters, routersFor } from '../traffic/routers.ts';
+
+const DEFAULT_ROUTERS = allRouters();
 
 export interface RolloutReconcilerDeps {
   client: KubeClient;
@@ -67,6 +79,8 @@ export interface RolloutReconcilerDeps {
   events: Pick<EventRecorder, 'record'>;
   log: Logger;
   now(): number;
+  /** Traffic routers the controller knows (default: all, SMI at v1alpha1). */
+  routers?: readonly TrafficRouter[];
 }
 
 export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps): Promise<HandlerResult> {
@@ -99,7 +113,12 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     return { requeueAfterMs: 250 };
   }
   const services = servicesByName(deps.services.list(namespace));
-  const invalidSpec = specProblem(asWritten, resolved, services);
+  // Routed canaries: the router objects are read once per pass, for the reference checks and the weights.
+  const specInvalid = specProblem(asWritten, resolved, services);
+  const routers = specInvalid ? [] : routersFor(rollout, deps.routers ?? DEFAULT_ROUTERS);
+  const live = routers.length > 0 ? await readRouterObjects(deps, rollout, routers) : new Map();
+  const trafficProblem = routers.length > 0 ? trafficReferenceProblem(rollout, routers, live) : undefined;
+  const invalidSpec = specInvalid ?? trafficProblem?.message;
   if (workload && !invalidSpec) await recordWorkloadGeneration(deps, rollout, workloadGeneration(workload));
 
   const hash = podTemplateHash(rollout.spec.template ?? {}, rollout.status?.collisionCount);
@@ -129,6 +148,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
         now,
       });
   let restart: RestartPlan = { kind: 'none' };
+  let traffic: { weights?: TrafficWeights; recheckAt?: number } = {};
   if (!invalidSpec) {
     const acted = await actOnReplicaSets(deps, rollout, {
       services,
@@ -138,12 +158,15 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
       counts,
       revision,
       now,
+      routers,
+      live,
       // Scale for the step this pass decided: on a new template the stored status still names the
       // old hash as current, and scaling from it would size the stable RS for 100% and shrink it.
       decided: { ...rollout, status: { ...(rollout.status ?? {}), ...progression.fields } },
     });
     if ('stop' in acted) return acted.stop;
     restart = acted.restart;
+    traffic = acted.traffic;
   }
 
   const result = canaryStatus({
@@ -153,8 +176,12 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     replicaSets: owned,
     revision,
     invalidSpec,
+    scaleDownPending: owned.some(
+      (rs) => rs !== newRS && rs.metadata.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION],
+    ),
     now,
   });
+  if (traffic.weights) result.status.canary = { ...result.status.canary, weights: traffic.weights };
   if (restart.kind === 'done') {
     result.status = { ...result.status, restartedAt: restart.restartedAt };
     Object.assign(result.status, calculatePhase(rollout.spec, result.status));
@@ -174,12 +201,19 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     });
     if (to !== undefined) await scaleDeployment(deps, rollout, workload, to);
   }
-  await recordAll(deps, rollout, [...progression.events, ...result.events]);
+  await recordAll(deps, rollout, [
+    ...progression.events,
+    ...result.events,
+    ...(trafficProblem ? [trafficProblem.event] : []),
+  ]);
   if (invalidSpec) deps.log.warn({ rollout: key }, invalidSpec);
 
   const recheck = [
     progression.recheckAt,
     result.recheckAt,
+    traffic.recheckAt,
+    // Router objects are not watched: look again for the missing one.
+    trafficProblem ? now + INVALID_SPEC_RECHECK_SECONDS * 1000 : undefined,
     restart.kind === 'later' ? restart.at : undefined,
     restart.kind === 'evict' ? now + restart.recheckAfterMs : undefined,
   ].filter((t): t is number => t !== undefined);
@@ -253,17 +287,62 @@ async function actOnReplicaSets(
     counts: Omit<Parameters<typeof nextScaleAction>[0], 'rollout'>;
     revision: number;
     now: number;
+    routers: readonly TrafficRouter[];
+    live: LiveObjects;
     /** The Rollout with the status fields progression decided in this pass. */
     decided: Rollout;
   },
-): Promise<{ restart: RestartPlan } | { stop: HandlerResult }> {
+): Promise<
+  | { restart: RestartPlan; traffic: { weights?: TrafficWeights; recheckAt?: number } }
+  | { stop: HandlerResult }
+> {
   const { services, owned, newRS, stableRS, counts, revision, now } = ctx;
   const namespace = rollout.metadata.namespace ?? '';
   for (const s of canaryServiceSwitches({ rollout, services, newRS, stableRS }))
     await switchService(deps, rollout, s);
   for (const sync of canaryEphemeralSyncs({ rollout, newRS, stableRS }))
     await syncEphemeral(deps, rollout, sync);
-  const scale = nextScaleAction({ rollout: ctx.decided, ...counts });
+  const weights =
+    ctx.routers.length > 0
+      ? await reconcileTrafficRouting(deps, rollout, {
+          routers: ctx.routers,
+          live: ctx.live,
+          input: {
+            rollout: ctx.decided,
+            ...counts,
+            canaryHash: (newRS && hashOf(newRS)) ?? '',
+            stableHash: (stableRS && hashOf(stableRS)) ?? '',
+          },
+        })
+      : undefined;
+  const deadline = (rs?: ReplicaSet) => rs?.metadata.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION];
+  const delay = scaleDownDelayPlan({
+    rollout: ctx.decided,
+    newRS: counts.newRS && { ...counts.newRS, deadline: deadline(newRS) },
+    stableRS: counts.stableRS && { ...counts.stableRS, deadline: deadline(stableRS) },
+    otherRSs: counts.otherRSs.map((c) => ({
+      ...c,
+      deadline: deadline(owned.find((rs) => rs.metadata.name === c.name)),
+    })),
+    now,
+  });
+  const traffic = { weights, recheckAt: delay.recheckAt };
+  if (delay.action) {
+    await carryOutDelay(deps, rollout, delay.action);
+    if (delay.action.kind === 'scaleDown') {
+      const rs = owned.find((r) => r.metadata.name === delay.action?.name);
+      await recordAll(deps, rollout, [
+        rolloutEvents.scalingReplicaSet(
+          delay.action.name,
+          rs ? revisionOf(rs) : revision,
+          delay.action.from,
+          0,
+        ),
+      ]);
+    }
+    return { restart: { kind: 'none' }, traffic };
+  }
+  const scale = nextScaleAction({ rollout: ctx.decided, ...counts, held: delay.held });
   if (scale) {
     const rs = owned.find((r) => r.metadata.name === scale.name);
     await scaleReplicaSet(deps, namespace, scale.name, scale.to, rollout.spec.replicas ?? 1);
@@ -271,7 +350,7 @@ async function actOnReplicaSets(
     await recordAll(deps, rollout, [
       rolloutEvents.scalingReplicaSet(scale.name, rs ? revisionOf(rs) : revision, scale.from, scale.to),
     ]);
-    return { restart: { kind: 'none' } };
+    return { restart: { kind: 'none' }, traffic };
   }
   const revisionHistoryLimit = rollout.spec.revisionHistoryLimit;
   for (const rs of replicaSetsToDelete({ owned, newRS, stableRS, revisionHistoryLimit }))
@@ -281,7 +360,7 @@ async function actOnReplicaSets(
     for (const pod of restart.pods) await evictPod(deps, namespace, pod);
     return { stop: { requeueAfterMs: restart.recheckAfterMs } };
   }
-  return { restart };
+  return { restart, traffic };
 }
 
 /** The Rollout key that owns a ReplicaSet (its controller reference), for queueing on RS changes. */
