@@ -75,7 +75,7 @@ test('SMI: the TrafficSplit is created and carries the weight of every step', as
   await waitForEventReasons(ns.name, 'web', ['TrafficSplitCreated', 'TrafficSplitModified']);
 });
 
-test('SMI: a TrafficSplit owned by someone else is not touched', async () => {
+test('SMI: a TrafficSplit owned by someone else is InvalidSpec and left alone', async () => {
   await createServices(ns.name);
   await applyObject(ns.name, {
     apiVersion: 'split.smi-spec.io/v1alpha1',
@@ -84,7 +84,15 @@ test('SMI: a TrafficSplit owned by someone else is not touched', async () => {
     spec: { service: 'web-stable', backends: [{ service: 'elsewhere', weight: '100' }] },
   });
   await createRollout(ns.name, routedRollout({ smi: {} }));
-  await waitForRollout(ns.name, 'web', 'Healthy', healthy);
+  const invalid = await waitForRollout(
+    ns.name,
+    'web',
+    'InvalidSpec for the foreign TrafficSplit',
+    (r) => r.status?.conditions?.some((c) => c.type === 'InvalidSpec') === true,
+  );
+  expect(invalid.status?.conditions?.find((c) => c.type === 'InvalidSpec')?.message).toBe(
+    'The Rollout "web" is invalid: spec.strategy.canary.trafficRouting.smi: Forbidden: Rollout does not own TrafficSplit `web`',
+  );
   await waitForEventReasons(ns.name, 'web', ['TrafficRoutingError']);
   const foreign = await getObject<TrafficSplit>(ns.name, 'trafficsplits.split.smi-spec.io', 'web');
   expect(foreign?.spec.backends).toEqual([{ service: 'elsewhere', weight: '100' }]);

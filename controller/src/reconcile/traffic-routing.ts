@@ -70,8 +70,9 @@ const NO_TRAFFIC: DesiredTraffic = {
 };
 
 /**
- * The first missing object or route a router needs (upstream's reference validation), as the
- * InvalidSpec message, with the Warning event to record.
+ * The first problem a router has with its objects (a missing object or route, as upstream's
+ * reference validation, or an object it may not change), as the InvalidSpec message, with the
+ * Warning event to record.
  */
 export function trafficReferenceProblem(
   rollout: Rollout,
@@ -80,8 +81,17 @@ export function trafficReferenceProblem(
 ): { message: string; event: RolloutEvent } | undefined {
   for (const router of routers) {
     const problem = router.plan(rollout, live, NO_TRAFFIC).problem;
-    if (problem?.kind !== 'reference') continue;
-    const message = invalidSpecMessage(rollout.metadata.name ?? '', problem.error);
+    if (!problem) continue;
+    const name = rollout.metadata.name ?? '';
+    if (problem.kind === 'error') {
+      const field = `spec.strategy.canary.trafficRouting.${router.configKey}`;
+      const message = invalidSpecMessage(name, { type: 'Forbidden', field, detail: problem.message });
+      return {
+        message,
+        event: { type: 'Warning', reason: EVENT_TRAFFIC_ROUTING_ERROR, message: problem.message },
+      };
+    }
+    const message = invalidSpecMessage(name, problem.error);
     return {
       message,
       event: problem.event ?? { type: 'Warning', reason: EVENT_TRAFFIC_ROUTING_ERROR, message },

@@ -164,6 +164,7 @@ function plan(rollout: Rollout, live: ReadonlyMap<string, unknown>, desired: Des
 
 export const albRouter: TrafficRouter = {
   type: 'ALB',
+  configKey: 'alb',
   configured: (rollout) => albConfig(rollout) !== undefined,
   refs: (rollout) => albIngresses(rollout).map((name) => ingressRef(rollout.metadata.namespace ?? '', name)),
   plan,

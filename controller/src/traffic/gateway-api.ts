@@ -240,6 +240,7 @@ function plan(rollout: Rollout, live: LiveObjects, desired: DesiredTraffic): Rou
 
 export const gatewayApiRouter: TrafficRouter = {
   type: 'GatewayAPI',
+  configKey: `plugins.${GATEWAY_API_PLUGIN}`,
   configured: (rollout) => pluginConfig(rollout) !== undefined,
   refs(rollout) {
     const config = pluginConfig(rollout);

@@ -350,6 +350,7 @@ function plan(rollout: Rollout, live: LiveObjects, desired: DesiredTraffic): Rou
 
 export const istioRouter: TrafficRouter = {
   type: 'Istio',
+  configKey: 'istio',
   configured: (rollout) => rollout.spec.strategy?.canary?.trafficRouting?.istio !== undefined,
   refs(rollout) {
     const namespace = rollout.metadata.namespace ?? '';

@@ -163,6 +163,7 @@ function plan(rollout: Rollout, live: LiveObjects, desired: DesiredTraffic): Rou
 
 export const nginxRouter: TrafficRouter = {
   type: 'Nginx',
+  configKey: 'nginx',
   configured: (rollout) => rollout.spec.strategy?.canary?.trafficRouting?.nginx !== undefined,
   refs(rollout) {
     const namespace = rollout.metadata.namespace ?? '';

@@ -42,9 +42,10 @@ export type RouterWrite =
 
 /**
  * What keeps a router from doing its job. `reference` problems are objects or routes the spec
- * names that do not exist (upstream validation_references): they become InvalidSpec and the
- * stable version keeps serving. `error` problems are everything else (an object owned by someone
- * else, a route that lacks the Services): a TrafficRoutingError event and a retry.
+ * names that do not exist (upstream validation_references, with its messages). `error` problems
+ * are the rest (an object of that name owned by someone else, a route that lacks the Services).
+ * Both become InvalidSpec with a Warning event, and the stable version keeps serving; upstream
+ * reports the second kind only as a TrafficRoutingError event and retries.
  */
 export type RouterProblem =
   { kind: 'reference'; error: FieldError; event?: RolloutEvent } | { kind: 'error'; message: string };
@@ -59,6 +60,8 @@ export interface RouterPlan {
 export interface TrafficRouter {
   /** Upstream's Type(): "Nginx", "Istio", "SMI", "GatewayAPI", "ALB". */
   type: string;
+  /** Where its configuration sits under spec.strategy.canary.trafficRouting (for messages). */
+  configKey: string;
   /** Whether the Rollout uses this router. */
   configured(rollout: Rollout): boolean;
   /** The objects to read before planning. */

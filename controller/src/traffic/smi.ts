@@ -67,6 +67,7 @@ const normalized = (spec: TrafficSplitSpec | undefined) =>
 export function smiRouter(version: SmiApiVersion = DEFAULT_SMI_API_VERSION): TrafficRouter {
   return {
     type: 'SMI',
+    configKey: 'smi',
     configured: (rollout) => rollout.spec.strategy?.canary?.trafficRouting?.smi !== undefined,
     refs: (rollout) => [splitRef(rollout, version)],
     plan(rollout, live, desired): RouterPlan {
