@@ -215,3 +215,37 @@ test('a stable Ingress deleted mid-rollout is InvalidSpec; stable keeps serving 
     false,
   );
 });
+
+test('dynamicStableScale: the stable ReplicaSet shrinks only after traffic left it', async () => {
+  const blue = await setUp({ dynamicStableScale: true });
+  const yellow = (await updateAndPause(ns.name, 1)).status!.currentPodHash!;
+  expect(await canaryWeight()).toBe('25');
+  // 75% stays on stable: ceil(0.75 · 4) = 3 pods, once the 25% was written.
+  expect(
+    await waitForValue('stable at 3', async () => (await replicaSetSizes(ns.name, 'web'))[blue], {
+      spec: 3,
+      available: 3,
+    }),
+  ).toBeTruthy();
+  await promote(ns.name);
+  await pausedAt(ns.name, 3);
+  expect(await canaryWeight()).toBe('75');
+  expect(
+    await waitForValue('stable at 1', async () => (await replicaSetSizes(ns.name, 'web'))[blue], {
+      spec: 1,
+      available: 1,
+    }),
+  ).toBeTruthy();
+  expect((await replicaSetSizes(ns.name, 'web'))[yellow]).toEqual({ spec: 3, available: 3 });
+  await promote(ns.name);
+  await waitForRollout(
+    ns.name,
+    'web',
+    'Healthy on yellow',
+    (r) => healthy(r) && r.status?.stableRS === yellow,
+  );
+  // No scale-down delay with dynamicStableScale: the old stable goes at once.
+  expect(
+    await waitForValue('old stable at 0', async () => (await replicaSetSizes(ns.name, 'web'))[blue]?.spec, 0),
+  ).toBe(0);
+});

@@ -61,6 +61,7 @@ import {
   carryOutDelay,
   readRouterObjects,
   reconcileTrafficRouting,
+  ROUTER_RECHECK_MS,
   trafficReferenceProblem,
 } from './traffic-routing.ts';
 import type { LiveObjects, TrafficRouter } from '../traffic/router.ts';
@@ -212,8 +213,11 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     progression.recheckAt,
     result.recheckAt,
     traffic.recheckAt,
-    // Router objects are not watched: look again for the missing one.
+    // Router objects are not watched: look again for the missing one, and mid-update for changes.
     trafficProblem ? now + INVALID_SPEC_RECHECK_SECONDS * 1000 : undefined,
+    routers.length > 0 && result.status.stableRS !== result.status.currentPodHash
+      ? now + ROUTER_RECHECK_MS
+      : undefined,
     restart.kind === 'later' ? restart.at : undefined,
     restart.kind === 'evict' ? now + restart.recheckAfterMs : undefined,
   ].filter((t): t is number => t !== undefined);

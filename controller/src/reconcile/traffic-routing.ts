@@ -103,6 +103,13 @@ export function trafficReferenceProblem(
 export class TrafficRoutingError extends Error {}
 
 /**
+ * How often a routed Rollout in the middle of an update is looked at again. Router objects are
+ * not watched (their CRDs may not be installed), so this is how a deleted or edited Ingress,
+ * VirtualService or route is noticed while nothing else changes (a long pause, for example).
+ */
+export const ROUTER_RECHECK_MS = 30_000;
+
+/**
  * Brings every router to the traffic this pass wants and returns the weights to record, or
  * undefined when nothing may be written yet (the stable ReplicaSet cannot carry the rest). A
  * router that cannot do its job records TrafficRoutingError and throws: the pass stops before
