@@ -149,6 +149,11 @@ build_argo_plugin() {
 # Paths go to fd 3 when the caller opened it, else nowhere.
 { true >&3; } 2>/dev/null || exec 3>/dev/null
 
+# One build at a time per cache: a second checkout (or make -j) waits for the first, then reuses
+# what it built instead of compiling the same thing again on the same cores.
+exec 9>"$CACHE/.build.lock"
+if ! flock -n 9; then say "another build is using $CACHE; waiting for it to finish"; flock 9; fi
+
 require_go
 case "${1:-control-plane}" in
   control-plane) build_etcd; build_kwok; build_kubernetes ;;

@@ -5,31 +5,20 @@
 // cluster really did. Before that, a pass that adopts or releases ReplicaSets, or carries out
 // the undo annotation, does only that. Services and ephemeral metadata follow the ReplicaSets'
 // roles before any scaling; clean-up and restarts happen only on a pass with nothing to scale.
-// The cluster changes themselves live in rollout-actions.ts. Canary only for now; blue-green
-// slots in as another strategy here.
+// The cluster changes themselves live in rollout-actions.ts. What to do in the middle of the
+// pass is the strategy's decision (canary or blue-green, rollout/strategy.ts).
 import type { Rollout } from '@rollout-kit/api';
-import { canaryProgression } from '../canary/progression.ts';
-import { nextScaleAction } from '../canary/scaling.ts';
-import { canaryServiceSwitches, servicesByName, type Service, type ServiceView } from '../canary/services.ts';
-import { currentStepHash } from '../canary/step-hash.ts';
+import { servicesByName, type Service, type ServiceView } from '../canary/services.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { HandlerResult } from '../kube/work-queue.ts';
 import type { Logger } from '../observe/logger.ts';
-import { canaryStatus } from '../rollout/canary-status.ts';
-import { events as rolloutEvents, type RolloutEvent } from '../rollout/events.ts';
-import { canaryEphemeralSyncs } from '../rollout/ephemeral-metadata.ts';
+import { events as rolloutEvents } from '../rollout/events.ts';
 import { claimReplicaSets, replicaSetsToDelete, reusedRevision } from '../rollout/ownership.ts';
 import { podTemplateHash } from '../rollout/pod-hash.ts';
-import {
-  countsOf,
-  findByHash,
-  hashOf,
-  nextRevision,
-  revisionOf,
-  type ReplicaSet,
-} from '../rollout/replica-set.ts';
+import { findByHash, hashOf, nextRevision, revisionOf, type ReplicaSet } from '../rollout/replica-set.ts';
+import type { StrategyPass } from '../rollout/strategy.ts';
 import { findByTemplate, undoPlan } from '../rollout/undo.ts';
 import { invalidSpecMessage, validateReferences, validateRollout } from '../rollout/validate.ts';
 import {
@@ -55,6 +44,8 @@ import {
   writeStatus,
 } from './rollout-actions.ts';
 import { evictPod, planRestart, syncEphemeral } from './rollout-pods.ts';
+import { setScaleDownDeadline } from './scale-down-deadline.ts';
+import { strategyFor } from './strategy.ts';
 
 export interface RolloutReconcilerDeps {
   client: KubeClient;
@@ -75,8 +66,9 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   if (cacheIsStale(key, cached)) return { requeueAfterMs: 250 };
   // Never mutate a cached object: decide on a private copy.
   const asWritten = structuredClone(cached);
-  if (!asWritten.spec.strategy?.canary) {
-    deps.log.debug({ rollout: key }, 'not a canary Rollout: left alone until its strategy is implemented');
+  const strategy = strategyFor(asWritten);
+  if (!strategy) {
+    deps.log.debug({ rollout: key }, 'no strategy in the spec: left alone');
     return undefined;
   }
   const namespace = asWritten.metadata.namespace ?? '';
@@ -112,49 +104,26 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     .filter((rs) => rs !== newRS && rs !== stableRS)
     .sort((a, b) => revisionOf(b) - revisionOf(a));
   const revision = newRS ? revisionOf(newRS) : nextRevision(owned);
-  const counts = {
-    newRS: newRS ? countsOf(newRS) : undefined,
-    stableRS: stableRS ? countsOf(stableRS) : undefined,
-    otherRSs: others.map(countsOf),
-  };
-
-  const progression = invalidSpec
-    ? { fields: { ...(rollout.status ?? {}) }, events: [] as RolloutEvent[], recheckAt: undefined }
-    : canaryProgression({
-        rollout,
-        currentPodHash: newRS ? (hashOf(newRS) ?? hash) : hash,
-        stepHash: currentStepHash(rollout),
-        ...counts,
-        revision,
-        now,
-      });
-  let restart: RestartPlan = { kind: 'none' };
-  if (!invalidSpec) {
-    const acted = await actOnReplicaSets(deps, rollout, {
-      services,
-      owned,
-      newRS,
-      stableRS,
-      counts,
-      revision,
-      now,
-      // Scale for the step this pass decided: on a new template the stored status still names the
-      // old hash as current, and scaling from it would size the stable RS for 100% and shrink it.
-      decided: { ...rollout, status: { ...(rollout.status ?? {}), ...progression.fields } },
-    });
-    if ('stop' in acted) return acted.stop;
-    restart = acted.restart;
-  }
-
-  const result = canaryStatus({
+  const pass = strategy.begin({
     rollout,
-    fields: progression.fields,
+    currentPodHash: newRS ? (hashOf(newRS) ?? hash) : hash,
+    owned,
     newRS,
-    replicaSets: owned,
+    stableRS,
+    others,
+    services,
     revision,
     invalidSpec,
     now,
   });
+  let restart: RestartPlan = { kind: 'none' };
+  if (!invalidSpec) {
+    const acted = await actOnReplicaSets(deps, rollout, pass, { owned, revision, now });
+    if ('stop' in acted) return acted.stop;
+    restart = acted.restart;
+  }
+
+  const result = pass.status();
   if (restart.kind === 'done') {
     result.status = { ...result.status, restartedAt: restart.restartedAt };
     Object.assign(result.status, calculatePhase(rollout.spec, result.status));
@@ -174,11 +143,11 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     });
     if (to !== undefined) await scaleDeployment(deps, rollout, workload, to);
   }
-  await recordAll(deps, rollout, [...progression.events, ...result.events]);
+  await recordAll(deps, rollout, [...pass.events, ...result.events]);
   if (invalidSpec) deps.log.warn({ rollout: key }, invalidSpec);
 
   const recheck = [
-    progression.recheckAt,
+    pass.recheckAt,
     result.recheckAt,
     restart.kind === 'later' ? restart.at : undefined,
     restart.kind === 'evict' ? now + restart.recheckAfterMs : undefined,
@@ -237,42 +206,36 @@ async function ensureNewReplicaSet(
 }
 
 /**
- * The cluster side of a valid canary pass, in order: Services follow the ReplicaSets first (so on
- * promotion the stable Service moves before the old RS is scaled down), then ephemeral metadata,
- * then one scale action; a pass with nothing to scale cleans up old revisions and restarts pods.
- * `stop` ends the pass (pods were evicted: the availability counts are stale).
+ * The cluster side of a valid pass, as the strategy decided it, in order: Services follow the
+ * ReplicaSets first (so on promotion the stable or active Service moves before the old RS is
+ * scaled down), then ephemeral metadata and scale-down deadlines, then one scale action; a pass
+ * with nothing to scale cleans up old revisions and restarts pods. `stop` ends the pass (pods
+ * were evicted: the availability counts are stale).
  */
 async function actOnReplicaSets(
   deps: RolloutReconcilerDeps,
   rollout: Rollout,
-  ctx: {
-    services: Readonly<Record<string, ServiceView>>;
-    owned: ReplicaSet[];
-    newRS?: ReplicaSet;
-    stableRS?: ReplicaSet;
-    counts: Omit<Parameters<typeof nextScaleAction>[0], 'rollout'>;
-    revision: number;
-    now: number;
-    /** The Rollout with the status fields progression decided in this pass. */
-    decided: Rollout;
-  },
+  pass: StrategyPass,
+  ctx: { owned: ReplicaSet[]; revision: number; now: number },
 ): Promise<{ restart: RestartPlan } | { stop: HandlerResult }> {
-  const { services, owned, newRS, stableRS, counts, revision, now } = ctx;
+  const { owned, revision, now } = ctx;
   const namespace = rollout.metadata.namespace ?? '';
-  for (const s of canaryServiceSwitches({ rollout, services, newRS, stableRS }))
-    await switchService(deps, rollout, s);
-  for (const sync of canaryEphemeralSyncs({ rollout, newRS, stableRS }))
-    await syncEphemeral(deps, rollout, sync);
-  const scale = nextScaleAction({ rollout: ctx.decided, ...counts });
+  for (const s of pass.serviceSwitches()) await switchService(deps, rollout, s);
+  for (const sync of pass.ephemeralSyncs()) await syncEphemeral(deps, rollout, sync);
+  for (const change of pass.scaleDownDeadlines()) await setScaleDownDeadline(deps, rollout, change);
+  const scale = pass.nextScaleAction();
   if (scale) {
     const rs = owned.find((r) => r.metadata.name === scale.name);
-    await scaleReplicaSet(deps, namespace, scale.name, scale.to, rollout.spec.replicas ?? 1);
+    await scaleReplicaSet(deps, namespace, scale.name, scale.to, rollout.spec.replicas ?? 1, {
+      clearDeadline: scale.clearDeadline === true,
+    });
     // Recorded at once, not with the status: a failed status write must not lose what was done.
     await recordAll(deps, rollout, [
       rolloutEvents.scalingReplicaSet(scale.name, rs ? revisionOf(rs) : revision, scale.from, scale.to),
     ]);
     return { restart: { kind: 'none' } };
   }
+  const { newRS, stableRS } = pass.keep();
   const revisionHistoryLimit = rollout.spec.revisionHistoryLimit;
   for (const rs of replicaSetsToDelete({ owned, newRS, stableRS, revisionHistoryLimit }))
     await deleteReplicaSet(deps, rollout, rs);
