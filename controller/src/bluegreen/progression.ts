@@ -13,7 +13,7 @@ import type { ServiceSwitch, ServiceView } from '../canary/services.ts';
 import { events as rolloutEvents, type CompletedReason, type RolloutEvent } from '../rollout/events.ts';
 import { findByHash, hashOf, type ReplicaSet } from '../rollout/replica-set.ts';
 import { gateAbortReason, gatePassed, NO_GATE, type AnalysisGate } from './analysis-gate.ts';
-import { blueGreenPause } from './pause.ts';
+import { blueGreenPause, type PauseDecision } from './pause.ts';
 import {
   deadlineOf,
   isSaturated,
@@ -97,34 +97,51 @@ function clearPauses(fields: Partial<RolloutStatus>): void {
   fields.controllerPause = undefined;
 }
 
-/** Decides the blue-green fields and Service switches of one reconcile. */
-export function blueGreenProgression(input: BlueGreenInput): BlueGreenProgression {
-  const { rollout, currentPodHash, newRS, owned, now } = input;
-  const bg = rollout.spec.strategy?.blueGreen ?? { activeService: '' };
-  const old = rollout.status ?? {};
-  const fields = startingFields(rollout, currentPodHash);
-  const events: RolloutEvent[] = [];
-  const activeSvc = input.services[bg.activeService];
-  const previewSvc = bg.previewService ? input.services[bg.previewService] : undefined;
+/** What the pass observed that the sequence keys on: the Services' hashes and the new RS. */
+interface Observed {
+  activeSvc?: ServiceView;
+  previewSvc?: ServiceView;
+  activeBefore?: string;
+  previewBefore?: string;
+  newHash?: string;
+  fastRollback: boolean;
+}
+
+function observe(input: BlueGreenInput): Observed {
+  const { rollout, newRS, now } = input;
+  const bg = rollout.spec.strategy?.blueGreen;
+  const activeSvc = bg ? input.services[bg.activeService] : undefined;
+  const previewSvc = bg?.previewService ? input.services[bg.previewService] : undefined;
   const activeBefore = activeSvc?.selector?.[POD_TEMPLATE_HASH_LABEL];
-  const previewBefore = previewSvc?.selector?.[POD_TEMPLATE_HASH_LABEL];
   const newHash = newRS ? hashOf(newRS) : undefined;
-  const templateChanged = old.currentPodHash !== currentPodHash;
   const deadline = newRS ? deadlineOf(newRS) : undefined;
+  const old = rollout.status ?? {};
   // Back to a template whose RS is still up in its scale-down delay: switch back at once.
   const fastRollback =
-    templateChanged &&
+    old.currentPodHash !== input.currentPodHash &&
     Boolean(old.stableRS) &&
     newHash !== undefined &&
     newHash !== activeBefore &&
     deadline !== undefined &&
     deadline > now;
+  return {
+    ...(activeSvc ? { activeSvc } : {}),
+    ...(previewSvc ? { previewSvc } : {}),
+    ...(activeBefore !== undefined ? { activeBefore } : {}),
+    ...(previewSvc?.selector?.[POD_TEMPLATE_HASH_LABEL] !== undefined
+      ? { previewBefore: previewSvc.selector[POD_TEMPLATE_HASH_LABEL] }
+      : {}),
+    ...(newHash !== undefined ? { newHash } : {}),
+    fastRollback,
+  };
+}
 
+/** Abort seen: recorded once, pauses cleared. Retry (abort cleared): fresh runs for the hooks. */
+function abortOrRetry(fields: Partial<RolloutStatus>, now: number): void {
   if (fields.abort) {
     fields.abortedAt = fields.abortedAt ?? rfc3339(now);
     clearPauses(fields);
   } else if (fields.abortedAt) {
-    // Retry: the user cleared abort. Fresh analysis runs are needed for the hooks.
     fields.abortedAt = undefined;
     fields.blueGreen = {
       ...fields.blueGreen,
@@ -132,46 +149,126 @@ export function blueGreenProgression(input: BlueGreenInput): BlueGreenProgressio
       postPromotionAnalysisRunStatus: undefined,
     };
   }
-  const promoted = () => Boolean(fields.stableRS) && fields.stableRS === currentPodHash;
-  if (fields.promoteFull && !promoted()) clearPauses(fields);
+}
 
-  const firstDeploy = !fields.stableRS;
-  const toStable = fields.stableRS === newHash;
-  const skipAnalysis = firstDeploy || toStable || fields.promoteFull === true || fastRollback;
-  const fastTracked = skipAnalysis || activeBefore === undefined || activeBefore === newHash;
-  const pre = fastTracked ? NO_GATE : input.gates.pre;
-  const post = skipAnalysis ? NO_GATE : input.gates.post;
+/** Which gates apply: none for a fast-tracked update (first deploy, back to stable, promoteFull, fast rollback). */
+function gatesInEffect(fields: Partial<RolloutStatus>, seen: Observed, gates: BlueGreenInput['gates']) {
+  const skipAnalysis =
+    !fields.stableRS || fields.stableRS === seen.newHash || fields.promoteFull === true || seen.fastRollback;
+  const fastTracked = skipAnalysis || seen.activeBefore === undefined || seen.activeBefore === seen.newHash;
+  return { fastTracked, pre: fastTracked ? NO_GATE : gates.pre, post: skipAnalysis ? NO_GATE : gates.post };
+}
 
-  let abortReason: string | undefined;
-  if (!fields.abort && pre.outcome === 'failed') abortReason = gateAbortReason('pre', pre);
-  else if (!fields.abort && post.outcome === 'failed' && activeBefore === newHash && !promoted())
-    abortReason = gateAbortReason('post', post);
-  if (abortReason) {
+/**
+ * A failed hook aborts (post-promotion only once the active Service is on the new RS); an
+ * inconclusive one pauses with InconclusiveAnalysisRun, unless the user just resumed it.
+ * Returns the abort reason when this pass aborted.
+ */
+function applyGates(
+  fields: Partial<RolloutStatus>,
+  ctx: {
+    seen: Observed;
+    pre: AnalysisGate;
+    post: AnalysisGate;
+    resumed: boolean;
+    promoted: boolean;
+    now: number;
+  },
+): string | undefined {
+  const { seen, pre, post, now } = ctx;
+  let reason: string | undefined;
+  if (!fields.abort && pre.outcome === 'failed') reason = gateAbortReason('pre', pre);
+  else if (!fields.abort && post.outcome === 'failed' && seen.activeBefore === seen.newHash && !ctx.promoted)
+    reason = gateAbortReason('post', post);
+  if (reason) {
     fields.abort = true;
     fields.abortedAt = rfc3339(now);
     clearPauses(fields);
+    return reason;
   }
   const inconclusive = pre.outcome === 'inconclusive' || post.outcome === 'inconclusive';
-  const hasInconclusive = fields.pauseConditions?.some(
-    (c) => c.reason === PAUSE_REASON_INCONCLUSIVE_ANALYSIS,
-  );
-  if (!fields.abort && inconclusive && !hasInconclusive && !old.controllerPause) {
+  const held = fields.pauseConditions?.some((c) => c.reason === PAUSE_REASON_INCONCLUSIVE_ANALYSIS);
+  if (!fields.abort && inconclusive && !held && !ctx.resumed) {
     fields.pauseConditions = [
       ...(fields.pauseConditions ?? []),
       { reason: PAUSE_REASON_INCONCLUSIVE_ANALYSIS, startTime: rfc3339(now) },
     ];
     fields.controllerPause = true;
   }
+  return undefined;
+}
+
+/** Adds or removes the BlueGreenPause condition as decided. */
+function applyPause(fields: Partial<RolloutStatus>, pause: PauseDecision, now: number): void {
+  if (pause.remove) fields.pauseConditions = without(fields.pauseConditions, PAUSE_REASON_BLUE_GREEN_PAUSE);
+  if (pause.add) {
+    fields.pauseConditions = [
+      ...(fields.pauseConditions ?? []),
+      { reason: PAUSE_REASON_BLUE_GREEN_PAUSE, startTime: rfc3339(now) },
+    ];
+    fields.controllerPause = true;
+  }
+}
+
+/**
+ * The switches of this pass. Preview follows the new RS as soon as it exists. Active goes back to
+ * the stable RS on abort; otherwise to the new RS only once it is saturated and the update is
+ * fast-tracked, or its pause is over and pre-promotion analysis passed. Nothing moves while halted.
+ */
+function switchesOf(
+  input: BlueGreenInput,
+  ctx: {
+    fields: Partial<RolloutStatus>;
+    seen: Observed;
+    halted: boolean;
+    mayPromote: boolean;
+    ready: boolean;
+  },
+): ServiceSwitch[] {
+  const { rollout, newRS, owned } = input;
+  const { fields, seen, halted } = ctx;
+  const name = rollout.metadata.name ?? '';
+  const out: ServiceSwitch[] = [];
+  if (seen.previewSvc && seen.newHash && !halted && seen.previewBefore !== seen.newHash) {
+    out.push({ service: seen.previewSvc.name, from: seen.previewBefore, hash: seen.newHash, rollout: name });
+  }
+  let target: string | undefined;
+  if (fields.abort) {
+    target = findByHash(owned, fields.stableRS) ? fields.stableRS : undefined;
+  } else if (!halted && newRS && seen.newHash && ctx.ready && isSaturated(rollout, newRS) && ctx.mayPromote) {
+    target = seen.newHash;
+  }
+  if (seen.activeSvc && target && target !== seen.activeBefore) {
+    out.push({ service: seen.activeSvc.name, from: seen.activeBefore, hash: target, rollout: name });
+  }
+  return out;
+}
+
+/** Decides the blue-green fields and Service switches of one reconcile. */
+export function blueGreenProgression(input: BlueGreenInput): BlueGreenProgression {
+  const { rollout, currentPodHash, newRS, now } = input;
+  const bg = rollout.spec.strategy?.blueGreen;
+  const old = rollout.status ?? {};
+  const fields = startingFields(rollout, currentPodHash);
+  const events: RolloutEvent[] = [];
+  const seen = observe(input);
+  abortOrRetry(fields, now);
+  const promoted = () => Boolean(fields.stableRS) && fields.stableRS === currentPodHash;
+  if (fields.promoteFull && !promoted()) clearPauses(fields);
+
+  const { fastTracked, pre, post } = gatesInEffect(fields, seen, input.gates);
+  const resumed = old.controllerPause === true;
+  const abortReason = applyGates(fields, { seen, pre, post, resumed, promoted: promoted(), now });
   const halted =
     rollout.spec.paused === true ||
     (fields.pauseConditions ?? []).some((c) => c.reason === PAUSE_REASON_INCONCLUSIVE_ANALYSIS);
 
   const decided: Rollout = { ...rollout, status: { ...old, ...fields } };
-  const size = newRS ? newReplicaSetSize(decided, newRS, activeBefore) : specReplicas(rollout);
+  const size = newRS ? newReplicaSetSize(decided, newRS, seen.activeBefore) : specReplicas(rollout);
   const ready = newRS ? readyForPause(newRS, size) : false;
   const pause = blueGreenPause({
-    autoPromotionEnabled: bg.autoPromotionEnabled ?? true,
-    autoPromotionSeconds: bg.autoPromotionSeconds ?? 0,
+    autoPromotionEnabled: bg?.autoPromotionEnabled ?? true,
+    autoPromotionSeconds: bg?.autoPromotionSeconds ?? 0,
     pauseConditions: fields.pauseConditions,
     controllerPause: fields.controllerPause === true,
     halted,
@@ -182,57 +279,27 @@ export function blueGreenProgression(input: BlueGreenInput): BlueGreenProgressio
     prePromotionPassed: gatePassed(pre),
     now,
   });
-  if (pause.remove) {
-    fields.pauseConditions = without(fields.pauseConditions, PAUSE_REASON_BLUE_GREEN_PAUSE);
-  }
-  if (pause.add) {
-    fields.pauseConditions = [
-      ...(fields.pauseConditions ?? []),
-      { reason: PAUSE_REASON_BLUE_GREEN_PAUSE, startTime: rfc3339(now) },
-    ];
-    fields.controllerPause = true;
-  }
+  applyPause(fields, pause, now);
   const pauseDone = pause.state === 'completed';
 
   // previewReplicaCount: once the preview is up, the pause is over and pre-promotion passed,
   // the new RS may grow to R (a one-way latch until the template changes or it is promoted).
-  const previewCount = bg.previewReplicaCount;
+  const previewCount = bg?.previewReplicaCount;
   if (
     previewCount !== undefined &&
-    newRS &&
-    !fields.blueGreen?.scaleUpPreviewCheckPoint &&
     pauseDone &&
     gatePassed(pre) &&
-    (newRS.status?.availableReplicas ?? 0) === previewCount
+    (newRS?.status?.availableReplicas ?? 0) === previewCount
   ) {
     fields.blueGreen = { ...fields.blueGreen, scaleUpPreviewCheckPoint: true };
   }
 
-  const switches: ServiceSwitch[] = [];
-  const name = rollout.metadata.name ?? '';
-  if (previewSvc && newHash && !halted && previewBefore !== newHash) {
-    switches.push({ service: previewSvc.name, from: previewBefore, hash: newHash, rollout: name });
-  }
-  const stableRS = findByHash(owned, fields.stableRS);
-  let activeTarget: string | undefined;
-  if (fields.abort) {
-    activeTarget = stableRS ? fields.stableRS : undefined;
-  } else if (
-    !halted &&
-    newRS &&
-    newHash &&
-    ready &&
-    isSaturated(rollout, newRS) &&
-    (fastTracked || (pauseDone && gatePassed(pre)))
-  ) {
-    activeTarget = newHash;
-  }
-  if (activeSvc && activeTarget && activeTarget !== activeBefore) {
-    switches.push({ service: activeSvc.name, from: activeBefore, hash: activeTarget, rollout: name });
-  }
-  const activeHash = activeSvc && activeTarget ? activeTarget : activeBefore;
-  const previewHash = switches.find((s) => s.service === previewSvc?.name)?.hash ?? previewBefore;
+  const mayPromote = fastTracked || (pauseDone && gatePassed(pre));
+  const switches = switchesOf(input, { fields, seen, halted, mayPromote, ready });
+  const activeHash = switches.find((s) => s.service === seen.activeSvc?.name)?.hash ?? seen.activeBefore;
+  const previewHash = switches.find((s) => s.service === seen.previewSvc?.name)?.hash ?? seen.previewBefore;
 
+  const fastRollback = seen.fastRollback;
   const promotedBecause = promotionReason({ fields, activeHash, currentPodHash, fastRollback, post });
   if (promotedBecause) {
     if (fields.stableRS !== currentPodHash) {
@@ -250,11 +317,10 @@ export function blueGreenProgression(input: BlueGreenInput): BlueGreenProgressio
     activeSelector: activeHash,
     previewSelector: previewHash,
   });
-  const recheckAt = pause.recheckAt;
   return {
     fields,
     events,
-    ...(recheckAt !== undefined ? { recheckAt } : {}),
+    ...(pause.recheckAt !== undefined ? { recheckAt: pause.recheckAt } : {}),
     switches,
     ...(activeHash !== undefined ? { activeHash } : {}),
     ...(previewHash !== undefined ? { previewHash } : {}),
