@@ -43,6 +43,14 @@ const services = (active?: string, preview?: string): Record<string, ServiceView
 });
 
 const paused = { pauseConditions: [{ reason: 'BlueGreenPause', startTime: at(-5) }], controllerPause: true };
+const pausedCondition = {
+  type: 'Paused',
+  status: 'True' as const,
+  reason: 'RolloutPaused',
+  message: 'Rollout is paused',
+  lastUpdateTime: at(-5),
+  lastTransitionTime: at(-5),
+};
 const previewing: RolloutStatus = {
   currentPodHash: 'green',
   stableRS: 'blue',
@@ -139,7 +147,7 @@ const rows: Row[] = [
   {
     name: 'promoted by the user: active to green, green stable, blue kept for scaleDownDelaySeconds',
     bg: { autoPromotionEnabled: false },
-    status: { ...previewing, controllerPause: true },
+    status: { ...previewing, controllerPause: true, conditions: [pausedCondition] },
     replicaSets: [rs('blue', 3), rs('green', 3)],
     current: 'green',
     live: services('blue', 'green'),
@@ -148,7 +156,7 @@ const rows: Row[] = [
       stableRS: 'green',
       deadlines: { 'web-blue': at(30) },
       phase: 'Healthy',
-      events: ['RolloutCompleted'],
+      events: ['RolloutCompleted', 'RolloutResumed'],
       recheckAt: at(30),
     },
   },

@@ -255,7 +255,11 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
   }
   status.conditions = conditions;
 
-  const hadPause = (old.pauseConditions?.length ?? 0) > 0;
+  // A user's promote removes the pause conditions itself and leaves controllerPause: the pause
+  // ends in this pass all the same (upstream reads it off the Paused condition).
+  const userResumed =
+    old.controllerPause === true && findCondition(old.conditions, 'Paused')?.status === 'True';
+  const hadPause = (old.pauseConditions?.length ?? 0) > 0 || userResumed;
   const hasPause = (status.pauseConditions?.length ?? 0) > 0;
   if (!hadPause && hasPause) events.push(rolloutEvents.paused(status.pauseConditions?.[0]?.reason ?? ''));
   if (hadPause && !hasPause && !status.abort) events.push(rolloutEvents.resumed());
