@@ -1,7 +1,8 @@
 // Blue-green end to end on the real control plane, driven with the official kubectl-argo-rollouts
 // plugin, with Argo CD's own health check read at every stage: the seed walkthrough (blue → green
 // with auto-promotion off, promote, blue scaled down after the delay), auto-promotion after
-// autoPromotionSeconds, and previewReplicaCount growing to full size on promotion.
+// autoPromotionSeconds, previewReplicaCount growing to full size on promotion, and Argo CD's own
+// resume action promoting the preview.
 import type { Rollout } from '@rollout-kit/api';
 import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
@@ -20,6 +21,7 @@ import {
   blueGreenRollout,
   createService,
   healthy,
+  runArgoCdAction,
   serviceState,
   template,
   waitForArgoCdHealth,
@@ -171,3 +173,16 @@ async function eventMessages(namespace: string, reason: string): Promise<string[
   });
   return list.items.map((e) => e.message ?? '');
 }
+
+test("Argo CD's resume action promotes a blue-green Rollout paused in preview", async () => {
+  const blue = await deployBlue({ autoPromotionEnabled: false });
+  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:green') } });
+  const paused = await waitForRollout(ns.name, 'web', 'paused in preview', pausedInPreview);
+  const green = paused.status!.currentPodHash!;
+  expect((await serviceState(ns.name, 'web-active')).hash).toBe(blue);
+
+  await runArgoCdAction(ns.name, 'resume');
+  await waitForRollout(ns.name, 'web', 'Healthy on green', (r) => healthy(r) && r.status?.stableRS === green);
+  expect((await serviceState(ns.name, 'web-active')).hash).toBe(green);
+  expect(await argoCdHealth(ns.name)).toEqual({ status: 'Healthy', message: '' });
+});
