@@ -50,7 +50,7 @@ binaries: $(NODE) ## build (or reuse) the cached control-plane binaries
 	test/control-plane/build-binaries.sh control-plane
 
 packages: ## install the Debian packages tests use (Chromium, Prometheus) when they are missing
-	bash test/tools/ensure-debian-packages.sh /usr/bin/chromium=chromium /usr/bin/prometheus=prometheus
+	bash test/tools/ensure-debian-packages.sh /usr/bin/chromium=chromium /usr/bin/prometheus=prometheus /usr/bin/fish=fish
 
 argo-plugin: $(NODE) ## build (or reuse) the official kubectl-argo-rollouts plugin for tests
 	test/control-plane/build-binaries.sh argo-plugin

@@ -2,7 +2,7 @@
 # Makes sure the Debian packages some tests need are installed: Chromium for the browser tests
 # (driven by playwright-core through its executablePath; Playwright's own downloads are never
 # used) and Prometheus for the analysis tests (started by the tests themselves on 127.0.0.1; the
-# package's own service is never used). Each argument is BINARY=PACKAGE; apt-get runs only when
+# package's own service is never used), fish for the CLI's completion test. Each argument is BINARY=PACKAGE; apt-get runs only when
 # a binary is missing, and says what it does.
 #   ensure-debian-packages.sh /usr/bin/chromium=chromium /usr/bin/prometheus=prometheus
 set -euo pipefail
