@@ -5,33 +5,21 @@
 // cluster really did. Before that, a pass that adopts or releases ReplicaSets, or carries out
 // the undo annotation, does only that. Services and ephemeral metadata follow the ReplicaSets'
 // roles before any scaling; clean-up and restarts happen only on a pass with nothing to scale.
-// The cluster changes themselves live in rollout-actions.ts. Canary only for now; blue-green
-// slots in as another strategy here.
+// The cluster changes themselves live in rollout-actions.ts. What to do in the middle of the
+// pass is the strategy's decision (canary or blue-green, rollout/strategy.ts).
 import type { Rollout, TrafficWeights } from '@rollout-kit/api';
-import { INVALID_SPEC_RECHECK_SECONDS, SCALE_DOWN_DEADLINE_ANNOTATION } from '@rollout-kit/api';
-import { scaleDownDelayPlan } from '../canary/scale-down-delay.ts';
-import { canaryProgression } from '../canary/progression.ts';
-import { nextScaleAction } from '../canary/scaling.ts';
-import { canaryServiceSwitches, servicesByName, type Service, type ServiceView } from '../canary/services.ts';
-import { currentStepHash } from '../canary/step-hash.ts';
+import { INVALID_SPEC_RECHECK_SECONDS } from '@rollout-kit/api';
+import { servicesByName, type Service, type ServiceView } from '../canary/services.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { HandlerResult } from '../kube/work-queue.ts';
 import type { Logger } from '../observe/logger.ts';
-import { canaryStatus } from '../rollout/canary-status.ts';
-import { events as rolloutEvents, type RolloutEvent } from '../rollout/events.ts';
-import { canaryEphemeralSyncs } from '../rollout/ephemeral-metadata.ts';
+import { events as rolloutEvents } from '../rollout/events.ts';
 import { claimReplicaSets, replicaSetsToDelete, reusedRevision } from '../rollout/ownership.ts';
 import { podTemplateHash } from '../rollout/pod-hash.ts';
-import {
-  countsOf,
-  findByHash,
-  hashOf,
-  nextRevision,
-  revisionOf,
-  type ReplicaSet,
-} from '../rollout/replica-set.ts';
+import { findByHash, hashOf, nextRevision, revisionOf, type ReplicaSet } from '../rollout/replica-set.ts';
+import type { StrategyPass } from '../rollout/strategy.ts';
 import { findByTemplate, undoPlan } from '../rollout/undo.ts';
 import { invalidSpecMessage, validateReferences, validateRollout } from '../rollout/validate.ts';
 import {
@@ -57,8 +45,9 @@ import {
   writeStatus,
 } from './rollout-actions.ts';
 import { evictPod, planRestart, syncEphemeral } from './rollout-pods.ts';
+import { setScaleDownDeadline } from './scale-down-deadline.ts';
+import { strategyFor } from './strategy.ts';
 import {
-  carryOutDelay,
   readRouterObjects,
   reconcileTrafficRouting,
   ROUTER_RECHECK_MS,
@@ -90,8 +79,9 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   if (cacheIsStale(key, cached)) return { requeueAfterMs: 250 };
   // Never mutate a cached object: decide on a private copy.
   const asWritten = structuredClone(cached);
-  if (!asWritten.spec.strategy?.canary) {
-    deps.log.debug({ rollout: key }, 'not a canary Rollout: left alone until its strategy is implemented');
+  const strategy = strategyFor(asWritten);
+  if (!strategy) {
+    deps.log.debug({ rollout: key }, 'no strategy in the spec: left alone');
     return undefined;
   }
   const namespace = asWritten.metadata.namespace ?? '';
@@ -132,57 +122,29 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     .filter((rs) => rs !== newRS && rs !== stableRS)
     .sort((a, b) => revisionOf(b) - revisionOf(a));
   const revision = newRS ? revisionOf(newRS) : nextRevision(owned);
-  const counts = {
-    newRS: newRS ? countsOf(newRS) : undefined,
-    stableRS: stableRS ? countsOf(stableRS) : undefined,
-    otherRSs: others.map(countsOf),
-  };
-
-  const progression = invalidSpec
-    ? { fields: { ...(rollout.status ?? {}) }, events: [] as RolloutEvent[], recheckAt: undefined }
-    : canaryProgression({
-        rollout,
-        currentPodHash: newRS ? (hashOf(newRS) ?? hash) : hash,
-        stepHash: currentStepHash(rollout),
-        ...counts,
-        revision,
-        now,
-      });
-  let restart: RestartPlan = { kind: 'none' };
-  let traffic: { weights?: TrafficWeights; recheckAt?: number } = {};
-  if (!invalidSpec) {
-    const acted = await actOnReplicaSets(deps, rollout, {
-      services,
-      owned,
-      newRS,
-      stableRS,
-      counts,
-      revision,
-      now,
-      routers,
-      live,
-      // Scale for the step this pass decided: on a new template the stored status still names the
-      // old hash as current, and scaling from it would size the stable RS for 100% and shrink it.
-      decided: { ...rollout, status: { ...(rollout.status ?? {}), ...progression.fields } },
-    });
-    if ('stop' in acted) return acted.stop;
-    restart = acted.restart;
-    traffic = acted.traffic;
-  }
-
-  const result = canaryStatus({
+  const pass = strategy.begin({
     rollout,
-    fields: progression.fields,
+    currentPodHash: newRS ? (hashOf(newRS) ?? hash) : hash,
+    owned,
     newRS,
-    replicaSets: owned,
+    stableRS,
+    others,
+    services,
     revision,
     invalidSpec,
-    scaleDownPending: owned.some(
-      (rs) => rs !== newRS && rs.metadata.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION],
-    ),
     now,
   });
-  if (traffic.weights) result.status.canary = { ...result.status.canary, weights: traffic.weights };
+  let restart: RestartPlan = { kind: 'none' };
+  let weights: TrafficWeights | undefined;
+  if (!invalidSpec) {
+    const acted = await actOnReplicaSets(deps, rollout, pass, { owned, revision, now, routers, live });
+    if ('stop' in acted) return acted.stop;
+    restart = acted.restart;
+    weights = acted.weights;
+  }
+
+  const result = pass.status();
+  if (weights) result.status.canary = { ...result.status.canary, weights };
   if (restart.kind === 'done') {
     result.status = { ...result.status, restartedAt: restart.restartedAt };
     Object.assign(result.status, calculatePhase(rollout.spec, result.status));
@@ -203,16 +165,15 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     if (to !== undefined) await scaleDeployment(deps, rollout, workload, to);
   }
   await recordAll(deps, rollout, [
-    ...progression.events,
+    ...pass.events,
     ...result.events,
     ...(trafficProblem ? [trafficProblem.event] : []),
   ]);
   if (invalidSpec) deps.log.warn({ rollout: key }, invalidSpec);
 
   const recheck = [
-    progression.recheckAt,
+    pass.recheckAt,
     result.recheckAt,
-    traffic.recheckAt,
     // Router objects are not watched: look again for the missing one, and mid-update for changes.
     trafficProblem ? now + INVALID_SPEC_RECHECK_SECONDS * 1000 : undefined,
     routers.length > 0 && result.status.stableRS !== result.status.currentPodHash
@@ -275,87 +236,47 @@ async function ensureNewReplicaSet(
 }
 
 /**
- * The cluster side of a valid canary pass, in order: Services follow the ReplicaSets first (so on
- * promotion the stable Service moves before the old RS is scaled down), then ephemeral metadata,
- * then one scale action; a pass with nothing to scale cleans up old revisions and restarts pods.
- * `stop` ends the pass (pods were evicted: the availability counts are stale).
+ * The cluster side of a valid pass, as the strategy decided it, in order: Services follow the
+ * ReplicaSets first (so on promotion the stable or active Service moves before the old RS is
+ * scaled down), then ephemeral metadata, traffic weights (routed canaries), scale-down
+ * deadlines, then one scale action; a pass with nothing to scale cleans up old revisions and
+ * restarts pods. `stop` ends the pass (pods were evicted: the availability counts are stale).
  */
 async function actOnReplicaSets(
   deps: RolloutReconcilerDeps,
   rollout: Rollout,
+  pass: StrategyPass,
   ctx: {
-    services: Readonly<Record<string, ServiceView>>;
     owned: ReplicaSet[];
-    newRS?: ReplicaSet;
-    stableRS?: ReplicaSet;
-    counts: Omit<Parameters<typeof nextScaleAction>[0], 'rollout'>;
     revision: number;
     now: number;
     routers: readonly TrafficRouter[];
     live: LiveObjects;
-    /** The Rollout with the status fields progression decided in this pass. */
-    decided: Rollout;
   },
-): Promise<
-  | { restart: RestartPlan; traffic: { weights?: TrafficWeights; recheckAt?: number } }
-  | { stop: HandlerResult }
-> {
-  const { services, owned, newRS, stableRS, counts, revision, now } = ctx;
+): Promise<{ restart: RestartPlan; weights?: TrafficWeights } | { stop: HandlerResult }> {
+  const { owned, revision, now } = ctx;
   const namespace = rollout.metadata.namespace ?? '';
-  for (const s of canaryServiceSwitches({ rollout, services, newRS, stableRS }))
-    await switchService(deps, rollout, s);
-  for (const sync of canaryEphemeralSyncs({ rollout, newRS, stableRS }))
-    await syncEphemeral(deps, rollout, sync);
-  const weights =
-    ctx.routers.length > 0
-      ? await reconcileTrafficRouting(deps, rollout, {
-          routers: ctx.routers,
-          live: ctx.live,
-          input: {
-            rollout: ctx.decided,
-            ...counts,
-            canaryHash: (newRS && hashOf(newRS)) ?? '',
-            stableHash: (stableRS && hashOf(stableRS)) ?? '',
-          },
-        })
-      : undefined;
-  const deadline = (rs?: ReplicaSet) => rs?.metadata.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION];
-  const delay = scaleDownDelayPlan({
-    rollout: ctx.decided,
-    newRS: counts.newRS && { ...counts.newRS, deadline: deadline(newRS) },
-    stableRS: counts.stableRS && { ...counts.stableRS, deadline: deadline(stableRS) },
-    otherRSs: counts.otherRSs.map((c) => ({
-      ...c,
-      deadline: deadline(owned.find((rs) => rs.metadata.name === c.name)),
-    })),
-    now,
-  });
-  const traffic = { weights, recheckAt: delay.recheckAt };
-  if (delay.action) {
-    await carryOutDelay(deps, rollout, delay.action);
-    if (delay.action.kind === 'scaleDown') {
-      const rs = owned.find((r) => r.metadata.name === delay.action?.name);
-      await recordAll(deps, rollout, [
-        rolloutEvents.scalingReplicaSet(
-          delay.action.name,
-          rs ? revisionOf(rs) : revision,
-          delay.action.from,
-          0,
-        ),
-      ]);
-    }
-    return { restart: { kind: 'none' }, traffic };
-  }
-  const scale = nextScaleAction({ rollout: ctx.decided, ...counts, held: delay.held });
+  for (const s of pass.serviceSwitches()) await switchService(deps, rollout, s);
+  for (const sync of pass.ephemeralSyncs()) await syncEphemeral(deps, rollout, sync);
+  // Before any scaling: traffic leaves a ReplicaSet before its pods do.
+  const traffic = ctx.routers.length > 0 ? pass.traffic?.() : undefined;
+  const weights = traffic
+    ? await reconcileTrafficRouting(deps, rollout, { routers: ctx.routers, live: ctx.live, input: traffic })
+    : undefined;
+  for (const change of pass.scaleDownDeadlines()) await setScaleDownDeadline(deps, rollout, change);
+  const scale = pass.nextScaleAction();
   if (scale) {
     const rs = owned.find((r) => r.metadata.name === scale.name);
-    await scaleReplicaSet(deps, namespace, scale.name, scale.to, rollout.spec.replicas ?? 1);
+    await scaleReplicaSet(deps, namespace, scale.name, scale.to, rollout.spec.replicas ?? 1, {
+      clearDeadline: scale.clearDeadline === true,
+    });
     // Recorded at once, not with the status: a failed status write must not lose what was done.
     await recordAll(deps, rollout, [
       rolloutEvents.scalingReplicaSet(scale.name, rs ? revisionOf(rs) : revision, scale.from, scale.to),
     ]);
-    return { restart: { kind: 'none' }, traffic };
+    return { restart: { kind: 'none' }, weights };
   }
+  const { newRS, stableRS } = pass.keep();
   const revisionHistoryLimit = rollout.spec.revisionHistoryLimit;
   for (const rs of replicaSetsToDelete({ owned, newRS, stableRS, revisionHistoryLimit }))
     await deleteReplicaSet(deps, rollout, rs);
@@ -364,7 +285,7 @@ async function actOnReplicaSets(
     for (const pod of restart.pods) await evictPod(deps, namespace, pod);
     return { stop: { requeueAfterMs: restart.recheckAfterMs } };
   }
-  return { restart, traffic };
+  return { restart, weights };
 }
 
 /** The Rollout key that owns a ReplicaSet (its controller reference), for queueing on RS changes. */

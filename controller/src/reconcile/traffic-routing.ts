@@ -1,16 +1,10 @@
 // The cluster side of traffic routing: reads the objects each configured router names (direct
 // GETs: the router kinds are CRDs that may not even be installed, so no informers), checks the
 // references for InvalidSpec, writes what the routers planned, records their events, and
-// returns status.canary.weights. Also carries out the scale-down-deadline bookkeeping of routed
-// canaries. The decisions are all pure (canary/traffic-weight.ts, canary/scale-down-delay.ts,
+// returns status.canary.weights. The decisions are all pure (canary/traffic-weight.ts,
 // traffic/*.ts).
 import type { Rollout, TrafficWeights } from '@rollout-kit/api';
-import {
-  DESIRED_REPLICAS_ANNOTATION,
-  EVENT_TRAFFIC_ROUTING_ERROR,
-  SCALE_DOWN_DEADLINE_ANNOTATION,
-} from '@rollout-kit/api';
-import type { DelayAction } from '../canary/scale-down-delay.ts';
+import { EVENT_TRAFFIC_ROUTING_ERROR } from '@rollout-kit/api';
 import {
   trafficDecision,
   trafficWeightUpdated,
@@ -29,7 +23,7 @@ import {
   type ObjectRef,
   type TrafficRouter,
 } from '../traffic/router.ts';
-import { recordAll, replicaSetsPath } from './rollout-actions.ts';
+import { recordAll } from './rollout-actions.ts';
 import type { RolloutReconcilerDeps } from './rollout.ts';
 
 function objectPath(ref: ObjectRef, named = true): string {
@@ -152,35 +146,4 @@ export async function reconcileTrafficRouting(
   );
   if (weightsChanged(before, after)) await recordAll(deps, rollout, [trafficWeightUpdated(before, after)]);
   return after;
-}
-
-/** Carries out one scale-down-delay action on a ReplicaSet of the Rollout. */
-export async function carryOutDelay(
-  deps: RolloutReconcilerDeps,
-  rollout: Rollout,
-  action: DelayAction,
-): Promise<void> {
-  const namespace = rollout.metadata.namespace ?? '';
-  const path = `${replicaSetsPath(namespace)}/${encodeURIComponent(action.name)}`;
-  const body =
-    action.kind === 'annotate'
-      ? { metadata: { annotations: { [SCALE_DOWN_DEADLINE_ANNOTATION]: action.deadline } } }
-      : action.kind === 'removeDeadline'
-        ? { metadata: { annotations: { [SCALE_DOWN_DEADLINE_ANNOTATION]: null } } }
-        : {
-            metadata: {
-              annotations: {
-                [SCALE_DOWN_DEADLINE_ANNOTATION]: null,
-                [DESIRED_REPLICAS_ANNOTATION]: String(rollout.spec.replicas ?? 1),
-              },
-            },
-            spec: { replicas: 0 },
-          };
-  await kubeCall(`${action.kind} on ReplicaSet ${namespace}/${action.name}`, () =>
-    deps.client.requestJson('PATCH', path, { body, contentType: 'application/merge-patch+json' }),
-  );
-  deps.log.info(
-    { rollout: `${namespace}/${rollout.metadata.name}`, replicaSet: action.name, ...action },
-    `scale-down delay: ${action.kind}`,
-  );
 }
