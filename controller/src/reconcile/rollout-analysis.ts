@@ -10,6 +10,7 @@ import {
   type AnalysisTemplateSpec,
   type Experiment,
   type Rollout,
+  type RolloutStatus,
 } from '@rollout-kit/api';
 import { isCompleted } from '../analysis/metric-assessment.ts';
 import { currentRunNames, type RunReaction } from '../analysis/rollout-runs.ts';
@@ -21,7 +22,6 @@ import {
   otherRunsPlan,
   type CanaryAnalysisPlan,
 } from '../canary/analysis-step.ts';
-import type { ProgressionFields } from '../canary/progression.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { ForbiddenError, isConflict, isNotFound, kubeCall } from '../kube/errors.ts';
 import type { Informer } from '../kube/informer.ts';
@@ -288,10 +288,10 @@ export function combinedReaction(...reactions: (RunReaction | undefined)[]): Run
  */
 export function withCanaryAnalysis(
   old: Rollout['status'],
-  fields: ProgressionFields,
+  fields: Partial<RolloutStatus>,
   outcome: CanaryAnalysisOutcome,
   experiment?: { current?: Experiment; plan: { recordCurrent: boolean } },
-): { fields: ProgressionFields; events: RolloutEvent[] } {
+): { fields: Partial<RolloutStatus>; events: RolloutEvent[] } {
   const stepMovedOn = (fields.currentStepIndex ?? 0) > (old?.currentStepIndex ?? 0);
   const { canary, events } = canaryAnalysisStatus(old, outcome.plan, {
     ...(outcome.step ? { step: outcome.step } : {}),
@@ -304,7 +304,7 @@ export function withCanaryAnalysis(
     currentExperiment: _experiment,
     ...rest
   } = fields.canary ?? {};
-  const merged: NonNullable<ProgressionFields['canary']> = { ...rest, ...canary };
+  const merged: NonNullable<RolloutStatus['canary']> = { ...rest, ...canary };
   const name = experiment?.current?.metadata.name;
   if (name && experiment?.plan.recordCurrent && !stepMovedOn && !outcome.plan.reset)
     merged.currentExperiment = name;
