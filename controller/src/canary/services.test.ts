@@ -107,6 +107,56 @@ describe('canaryServiceSwitches', () => {
     ).toEqual(want);
   });
 
+  test('an aborted canary sends its canary Service back to stable, routed or not', () => {
+    const canaryOn = {
+      ...services,
+      'web-canary': { ...services['web-canary'], selector: { 'rollouts-pod-template-hash': 'b' } },
+    };
+    const routed: Pick<Rollout, 'metadata' | 'spec' | 'status'> = {
+      metadata: rollout.metadata,
+      spec: {
+        strategy: {
+          canary: {
+            canaryService: 'web-canary',
+            stableService: 'web-stable',
+            trafficRouting: { nginx: { stableIngress: 'web' } },
+          },
+        },
+      },
+      status: { abort: true },
+    };
+    const switches = (r: Pick<Rollout, 'metadata' | 'spec' | 'status'>) =>
+      canaryServiceSwitches({
+        rollout: r,
+        services: canaryOn,
+        newRS: rs('b', 1, 1),
+        stableRS: rs('a', 3, 3),
+      }).map((s) => `${s.service}=${s.hash}`);
+    expect(switches(routed)).toEqual(['web-canary=a']);
+    expect(switches({ ...routed, status: { abort: false } })).toEqual([]);
+    const basic = {
+      ...routed,
+      spec: { strategy: { canary: { ...routed.spec.strategy?.canary, trafficRouting: undefined } } },
+    };
+    expect(switches(basic)).toEqual(['web-canary=a']);
+    // dynamicStableScale: only once the router sends the canary nothing.
+    const dynamic = (weight: number) => ({
+      ...routed,
+      spec: { strategy: { canary: { ...routed.spec.strategy?.canary, dynamicStableScale: true } } },
+      status: {
+        abort: true,
+        canary: {
+          weights: {
+            canary: { weight, podTemplateHash: 'b', serviceName: 'web-canary' },
+            stable: { weight: 100 - weight, podTemplateHash: 'a', serviceName: 'web-stable' },
+          },
+        },
+      },
+    });
+    expect(switches(dynamic(25))).toEqual([]);
+    expect(switches(dynamic(0))).toEqual(['web-canary=a']);
+  });
+
   test('a blue-green Rollout has no canary switches', () => {
     const bg = { ...rollout, spec: { strategy: { blueGreen: { activeService: 'x' } } } };
     expect(canaryServiceSwitches({ rollout: bg, services, newRS: rs('b', 1, 1) })).toEqual([]);

@@ -69,7 +69,7 @@ export function serviceSwitch(
  * stable RS, the canary Service the new RS (the stable one first, as upstream orders them).
  */
 export function canaryServiceSwitches(input: {
-  rollout: Pick<Rollout, 'metadata' | 'spec'>;
+  rollout: Pick<Rollout, 'metadata' | 'spec' | 'status'>;
   services: Readonly<Record<string, ServiceView>>;
   newRS?: ReplicaSet;
   stableRS?: ReplicaSet;
@@ -79,8 +79,21 @@ export function canaryServiceSwitches(input: {
   const lookup = (name: string | undefined) => (name ? input.services[name] : undefined);
   return [
     serviceSwitch(input.rollout, lookup(canary.stableService), input.stableRS),
-    serviceSwitch(input.rollout, lookup(canary.canaryService), input.newRS),
+    // An aborted canary sends its canary Service back to stable: nothing should reach the pods
+    // being drained. With dynamicStableScale, only once the router's canary weight is down to 0.
+    serviceSwitch(
+      input.rollout,
+      lookup(canary.canaryService),
+      canaryServiceBackToStable(input.rollout) ? input.stableRS : input.newRS,
+    ),
   ].filter((s): s is ServiceSwitch => s !== undefined);
+}
+
+function canaryServiceBackToStable(rollout: Pick<Rollout, 'spec' | 'status'>): boolean {
+  if (!rollout.status?.abort) return false;
+  const canary = rollout.spec.strategy?.canary;
+  if (!canary?.trafficRouting || !canary.dynamicStableScale) return true;
+  return (rollout.status.canary?.weights?.canary.weight ?? 0) === 0;
 }
 
 /** The JSON merge patch of a switch: only the hash key of the selector and the annotation. */

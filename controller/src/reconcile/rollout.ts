@@ -7,7 +7,8 @@
 // roles before any scaling; clean-up and restarts happen only on a pass with nothing to scale.
 // The cluster changes themselves live in rollout-actions.ts. What to do in the middle of the
 // pass is the strategy's decision (canary or blue-green, rollout/strategy.ts).
-import type { Rollout } from '@rollout-kit/api';
+import type { Rollout, TrafficWeights } from '@rollout-kit/api';
+import { INVALID_SPEC_RECHECK_SECONDS } from '@rollout-kit/api';
 import { servicesByName, type Service, type ServiceView } from '../canary/services.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -48,6 +49,16 @@ import { setReplicaSetAffinity } from './anti-affinity.ts';
 import { evictPod, planRestart, syncEphemeral } from './rollout-pods.ts';
 import { setScaleDownDeadline } from './scale-down-deadline.ts';
 import { strategyFor } from './strategy.ts';
+import {
+  readRouterObjects,
+  reconcileTrafficRouting,
+  ROUTER_RECHECK_MS,
+  trafficReferenceProblem,
+} from './traffic-routing.ts';
+import type { LiveObjects, TrafficRouter } from '../traffic/router.ts';
+import { allRouters, routersFor } from '../traffic/routers.ts';
+
+const DEFAULT_ROUTERS = allRouters();
 
 export interface RolloutReconcilerDeps {
   client: KubeClient;
@@ -60,6 +71,8 @@ export interface RolloutReconcilerDeps {
   events: Pick<EventRecorder, 'record'>;
   log: Logger;
   now(): number;
+  /** Traffic routers the controller knows (default: all, SMI at v1alpha1). */
+  routers?: readonly TrafficRouter[];
 }
 
 export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps): Promise<HandlerResult> {
@@ -93,7 +106,12 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     return { requeueAfterMs: 250 };
   }
   const services = servicesByName(deps.services.list(namespace));
-  const invalidSpec = specProblem(asWritten, resolved, services);
+  // Routed canaries: the router objects are read once per pass, for the reference checks and the weights.
+  const specInvalid = specProblem(asWritten, resolved, services);
+  const routers = specInvalid ? [] : routersFor(rollout, deps.routers ?? DEFAULT_ROUTERS);
+  const live = routers.length > 0 ? await readRouterObjects(deps, rollout, routers) : new Map();
+  const trafficProblem = routers.length > 0 ? trafficReferenceProblem(rollout, routers, live) : undefined;
+  const invalidSpec = specInvalid ?? trafficProblem?.message;
   if (workload && !invalidSpec) await recordWorkloadGeneration(deps, rollout, workloadGeneration(workload));
 
   const hash = podTemplateHash(rollout.spec.template ?? {}, rollout.status?.collisionCount);
@@ -119,13 +137,16 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     now,
   });
   let restart: RestartPlan = { kind: 'none' };
+  let weights: TrafficWeights | undefined;
   if (!invalidSpec) {
-    const acted = await actOnReplicaSets(deps, rollout, pass, { owned, revision, now });
+    const acted = await actOnReplicaSets(deps, rollout, pass, { owned, revision, now, routers, live });
     if ('stop' in acted) return acted.stop;
     restart = acted.restart;
+    weights = acted.weights;
   }
 
   const result = pass.status();
+  if (weights) result.status.canary = { ...result.status.canary, weights };
   if (restart.kind === 'done') {
     result.status = { ...result.status, restartedAt: restart.restartedAt };
     Object.assign(result.status, calculatePhase(rollout.spec, result.status));
@@ -145,12 +166,21 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     });
     if (to !== undefined) await scaleDeployment(deps, rollout, workload, to);
   }
-  await recordAll(deps, rollout, [...pass.events, ...result.events]);
+  await recordAll(deps, rollout, [
+    ...pass.events,
+    ...result.events,
+    ...(trafficProblem ? [trafficProblem.event] : []),
+  ]);
   if (invalidSpec) deps.log.warn({ rollout: key }, invalidSpec);
 
   const recheck = [
     pass.recheckAt,
     result.recheckAt,
+    // Router objects are not watched: look again for the missing one, and mid-update for changes.
+    trafficProblem ? now + INVALID_SPEC_RECHECK_SECONDS * 1000 : undefined,
+    routers.length > 0 && result.status.stableRS !== result.status.currentPodHash
+      ? now + ROUTER_RECHECK_MS
+      : undefined,
     restart.kind === 'later' ? restart.at : undefined,
     restart.kind === 'evict' ? now + restart.recheckAfterMs : undefined,
   ].filter((t): t is number => t !== undefined);
@@ -217,20 +247,31 @@ async function ensureNewReplicaSet(
 /**
  * The cluster side of a valid pass, as the strategy decided it, in order: Services follow the
  * ReplicaSets first (so on promotion the stable or active Service moves before the old RS is
- * scaled down), then ephemeral metadata and scale-down deadlines, then one scale action; a pass
- * with nothing to scale cleans up old revisions and restarts pods. `stop` ends the pass (pods
- * were evicted: the availability counts are stale).
+ * scaled down), then ephemeral metadata, traffic weights (routed canaries), scale-down
+ * deadlines, then one scale action; a pass with nothing to scale cleans up old revisions and
+ * restarts pods. `stop` ends the pass (pods were evicted: the availability counts are stale).
  */
 async function actOnReplicaSets(
   deps: RolloutReconcilerDeps,
   rollout: Rollout,
   pass: StrategyPass,
-  ctx: { owned: ReplicaSet[]; revision: number; now: number },
-): Promise<{ restart: RestartPlan } | { stop: HandlerResult }> {
+  ctx: {
+    owned: ReplicaSet[];
+    revision: number;
+    now: number;
+    routers: readonly TrafficRouter[];
+    live: LiveObjects;
+  },
+): Promise<{ restart: RestartPlan; weights?: TrafficWeights } | { stop: HandlerResult }> {
   const { owned, revision, now } = ctx;
   const namespace = rollout.metadata.namespace ?? '';
   for (const s of pass.serviceSwitches()) await switchService(deps, rollout, s);
   for (const sync of pass.ephemeralSyncs()) await syncEphemeral(deps, rollout, sync);
+  // Before any scaling: traffic leaves a ReplicaSet before its pods do.
+  const traffic = ctx.routers.length > 0 ? pass.traffic?.() : undefined;
+  const weights = traffic
+    ? await reconcileTrafficRouting(deps, rollout, { routers: ctx.routers, live: ctx.live, input: traffic })
+    : undefined;
   for (const change of pass.scaleDownDeadlines()) await setScaleDownDeadline(deps, rollout, change);
   const scale = pass.nextScaleAction();
   if (scale) {
@@ -242,7 +283,7 @@ async function actOnReplicaSets(
     await recordAll(deps, rollout, [
       rolloutEvents.scalingReplicaSet(scale.name, rs ? revisionOf(rs) : revision, scale.from, scale.to),
     ]);
-    return { restart: { kind: 'none' } };
+    return { restart: { kind: 'none' }, weights };
   }
   const { newRS, stableRS } = pass.keep();
   const revisionHistoryLimit = rollout.spec.revisionHistoryLimit;
@@ -253,7 +294,7 @@ async function actOnReplicaSets(
     for (const pod of restart.pods) await evictPod(deps, namespace, pod);
     return { stop: { requeueAfterMs: restart.recheckAfterMs } };
   }
-  return { restart };
+  return { restart, weights };
 }
 
 /** The Rollout key that owns a ReplicaSet (its controller reference), for queueing on RS changes. */

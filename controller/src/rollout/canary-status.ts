@@ -81,10 +81,12 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
         }
       : {}),
   };
-  // The controller holds controllerPause only while a pause condition of its own remains.
+  // The controller holds controllerPause only while a pause condition of its own remains. While
+  // the spec is invalid nothing progressed, so a resume (controllerPause with no condition) is
+  // kept for the pass that can act on it.
   if (!status.pauseConditions?.length) {
     status.pauseConditions = undefined;
-    status.controllerPause = undefined;
+    if (!input.invalidSpec) status.controllerPause = undefined;
   }
   if (status.stableRS === status.currentPodHash) status.promoteFull = undefined;
 

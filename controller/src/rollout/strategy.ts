@@ -8,6 +8,7 @@
 import type { Rollout, RolloutStatus } from '@rollout-kit/api';
 import type { ScaleAction } from '../canary/scaling.ts';
 import type { ServiceSwitch, ServiceView } from '../canary/services.ts';
+import type { TrafficInput } from '../canary/traffic-weight.ts';
 import type { EphemeralSync } from './ephemeral-metadata.ts';
 import type { RolloutEvent } from './events.ts';
 import type { ReplicaSet } from './replica-set.ts';
@@ -64,6 +65,11 @@ export interface StrategyPass {
   scaleDownDeadlines(): DeadlineChange[];
   /** The one scale of this pass, or undefined when every ReplicaSet is where it should be. */
   nextScaleAction(): ReplicaSetScale | undefined;
+  /**
+   * What the traffic routers need this pass (canary with trafficRouting only): the Rollout with
+   * the status this pass decided, the counts and the hashes. Absent: no traffic routing.
+   */
+  traffic?(): TrafficInput;
   /** The new RS and the stable one as this pass decided them (for revision clean-up). */
   keep(): { newRS?: ReplicaSet; stableRS?: ReplicaSet };
   status(): StatusResult;
