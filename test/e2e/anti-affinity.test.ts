@@ -5,6 +5,7 @@
 // ReplicaSet, whose name and hash stay. The canary uses `preferred` (the scheduler may still pick
 // any node, so only scheduling is checked); the blue-green uses `required` with 2 replicas, so the
 // stable pods cover at most two of the three nodes and the check can be where the preview lands.
+import { readFileSync } from 'node:fs';
 import type { Rollout } from '@rollout-kit/api';
 import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
@@ -20,7 +21,19 @@ import { waitFor } from '../support/wait-for.ts';
 import { blueGreenRollout, createService, healthy, template } from './bluegreen-support.ts';
 
 const ns = namespacePerTest();
-controllerPerFile('anti-affinity');
+const controller = controllerPerFile('anti-affinity');
+
+/**
+ * How often the controller rewrote the rule for this test's Rollout. Exactly once (the removal
+ * after promotion) shows that what it writes is what it then reads back: no patch on every pass.
+ */
+function ruleUpdates(): number {
+  return readFileSync(controller.current.log, 'utf8')
+    .split('\n')
+    .filter(
+      (line) => line.includes('updated the injected anti-affinity rule') && line.includes(`"${ns.name}/web"`),
+    ).length;
+}
 
 const HASH = 'rollouts-pod-template-hash';
 
@@ -146,6 +159,7 @@ test('canary, preferred: the canary RS avoids the stable hash while paused; the 
   expect(done.status?.currentPodHash).toBe(canary);
   expect(Object.keys(await replicaSetSizes(ns.name, 'web')).sort()).toEqual([canary, stable].sort());
   await nodesOf(canary, 2);
+  expect(ruleUpdates()).toBe(1);
 });
 
 test('blue-green, required: the preview pods land only on nodes without active pods; the rule is gone after promotion', async () => {
@@ -194,5 +208,7 @@ test('blue-green, required: the preview pods land only on nodes without active p
     return state.affinity === undefined || state.affinity === null ? state : undefined;
   });
   expect(after.name).toBe(`web-${green}`);
+  await waitForRollout(ns.name, 'web', 'both active pods counted', (r) => r.status?.availableReplicas === 2);
   expect((await replicaSetSizes(ns.name, 'web'))[green]).toEqual({ spec: 2, available: 2 });
+  expect(ruleUpdates()).toBe(1);
 });
