@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { listeningSocketsOf } from '../control-plane/listening.ts';
 import { freePorts } from '../control-plane/ports.ts';
 import { isAlive, startProcess, stopAll, tail, type PidRecord } from '../control-plane/processes.ts';
 import { binaryDirs, cacheDir, pinnedVersions } from '../control-plane/versions.ts';
@@ -35,6 +36,10 @@ export interface ArgoCd {
   staticAssetsDir: string;
   /** The directory argocd-server sees as /tmp/extensions. */
   extensionsDir: string;
+  /** Argo CD's processes (Redis, repo server, application controller, server), as recorded. */
+  processes: PidRecord[];
+  /** The application controller's metrics port, inside its own network namespace. */
+  controllerMetricsPort: number;
   /** The last lines of every Argo CD log, for failure messages. */
   logs(lines?: number): string;
   stop(): Promise<void>;
@@ -46,6 +51,22 @@ export function argoCdBinDir(): string {
   if (needed.some((f) => !existsSync(join(dir, f))))
     throw new Error(`Argo CD is not built in ${dir}: run \`make argocd\` (or \`make e2e-argocd\`)`);
   return dir;
+}
+
+/** Polls until process `started` listens on `port` in its own network namespace. */
+async function waitForListening(
+  what: string,
+  started: { pid: number; log: string },
+  port: number,
+): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (!isAlive(started.pid))
+      throw new Error(`${what}: the process exited; its log:\n${tail(started.log, 15)}`);
+    if (listeningSocketsOf(started.pid, `/proc/${started.pid}/net`).some((s) => s.port === port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out after 90 s waiting for ${what}; its log:\n${tail(started.log, 15)}`);
 }
 
 /** Polls until `url` answers with a 2xx status; fails at once if the process `started` exits. */
@@ -148,7 +169,7 @@ export async function startArgoCd(options: ArgoCdOptions): Promise<ArgoCd> {
     mkdirSync(bridgeDir);
     const outside = [apiPort, Number(redis.address.split(':')[1]), repoPort];
     bridge = await startOutsideBridge(bridgeDir, outside);
-    start(
+    const controller = start(
       'argocd-application-controller',
       withPrivateNetwork(
         {
@@ -168,6 +189,9 @@ export async function startArgoCd(options: ArgoCdOptions): Promise<ArgoCd> {
       ),
       { ...baseEnv, KUBECONFIG: kubeconfig, HOME: join(dir, 'home') },
     );
+    // Its metrics server starts once its caches are up; unreachable from here, it is seen listening
+    // in the controller's own network namespace.
+    await waitForListening('the application controller to serve metrics', controller, controllerMetrics);
 
     // argocd-server's /tmp is `privateTmp`: everything it reads from the run goes there.
     const privateTmp = join(dir, 'server-tmp');
@@ -211,6 +235,8 @@ export async function startArgoCd(options: ArgoCdOptions): Promise<ArgoCd> {
       viewer: installed.viewer,
       staticAssetsDir,
       extensionsDir,
+      processes: records,
+      controllerMetricsPort: controllerMetrics,
       logs: (lines = 20) => logs.map((log) => `--- ${log}\n${tail(log, lines)}`).join('\n'),
       stop,
     };

@@ -4,6 +4,7 @@
 // from the application's resource tree) follows every stage: Progressing while pods come up,
 // Suspended at each pause, Healthy at the end, Degraded after an abort. The user moves it on from
 // Argo CD (resume, abort, retry as resource actions, logged in as admin).
+import { listeningSocketsOf } from '../control-plane/listening.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import { replicaSetSizes } from '../support/rollouts.ts';
@@ -99,4 +100,17 @@ test('a Git commit walks the canary; Argo CD reports Progressing, Suspended, Hea
     (r) => r.status?.abort !== true,
   );
   expect(retried.status?.currentStepIndex).toBe(1);
+});
+
+test('Argo CD listens on 127.0.0.1 only; the controller fixed 0.0.0.0 stays in its own network namespace', () => {
+  const { processes, controllerMetricsPort } = env.argocd;
+  const outside = processes.flatMap((p) => listeningSocketsOf(p.pid).map((s) => ({ name: p.name, ...s })));
+  // Redis, the repo server (gRPC and metrics) and argocd-server (HTTP and metrics) at least.
+  expect(outside.length).toBeGreaterThanOrEqual(5);
+  expect(outside.filter((s) => !s.loopback)).toEqual([]);
+  const controller = processes.find((p) => p.name.startsWith('argocd-application-controller'));
+  if (controller === undefined) throw new Error('no application controller among the Argo CD processes');
+  expect(listeningSocketsOf(controller.pid)).toEqual([]);
+  const inside = listeningSocketsOf(controller.pid, `/proc/${controller.pid}/net`);
+  expect(inside).toContainEqual(expect.objectContaining({ port: controllerMetricsPort, loopback: false }));
 });
