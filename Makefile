@@ -49,8 +49,8 @@ cluster-down: deps ## stop the control plane started by cluster-up
 binaries: $(NODE) ## build (or reuse) the cached control-plane binaries
 	test/control-plane/build-binaries.sh control-plane
 
-packages: ## install the Debian packages tests use (Chromium, Prometheus, Redis for Argo CD) when they are missing
-	bash test/tools/ensure-debian-packages.sh /usr/bin/chromium=chromium /usr/bin/prometheus=prometheus \
+packages: ## install the Debian packages tests use (Chromium, Prometheus, fish, Redis for Argo CD) when they are missing
+	bash test/tools/ensure-debian-packages.sh /usr/bin/chromium=chromium /usr/bin/prometheus=prometheus /usr/bin/fish=fish \
 	  /usr/bin/redis-server=redis-server
 
 argo-plugin: $(NODE) ## build (or reuse) the official kubectl-argo-rollouts plugin for tests

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the control-plane binaries (kube-apiserver, kube-controller-manager, kube-scheduler,
 # kubectl, etcd, kwok) and, on request, the official kubectl-argo-rollouts plugin and Argo CD's
-# multi-call `argocd` binary, from the Go
-# module proxy into a cache outside the repository, one directory per component and version.
+# multi-call `argocd` binary, from the Go module proxy into a cache outside the repository, one
+# directory per component and version.
 # A component whose directory is complete is reused; each is built into a temporary directory
 # and renamed into place, so an interrupted build never leaves a cache that looks complete.
 #
@@ -167,7 +167,7 @@ build_argocd() {
     [ -f "$dir/crds/applicationset-crd.yaml" ] && [ -x "$dir/git-verify-wrapper.sh" ] || argocd_module_files "$v" "$dir"
     echo "$dir" >&3; return
   fi
-  say "building argocd $v (cold build: about 15 minutes on 2 cores, more with a cold Go module cache)"
+  say "building argocd $v (cold build: about 11 minutes on 2 cores, more with a cold Go module cache)"
   local start=$SECONDS
   local src="$CACHE/src/argocd-$v" log="$CACHE/logs/argocd-$v.log" tmp="$dir.tmp.$$"
   : >"$log"; rm -rf "$src"; mkdir -p "$src"; cd "$src"
@@ -209,6 +209,11 @@ build_argocd() {
 
 # Paths go to fd 3 when the caller opened it, else nowhere.
 { true >&3; } 2>/dev/null || exec 3>/dev/null
+
+# One build at a time per cache: a second checkout (or make -j) waits for the first, then reuses
+# what it built instead of compiling the same thing again on the same cores.
+exec 9>"$CACHE/.build.lock"
+if ! flock -n 9; then say "another build is using $CACHE; waiting for it to finish"; flock 9; fi
 
 require_go
 case "${1:-control-plane}" in

@@ -102,6 +102,25 @@ function treeRows(text: string): string[] {
     );
 }
 
+test('list --watch prints a row again each time a Rollout changes, as the plugin does', async () => {
+  await createRollout(ns.name, canaryRollout('web', 'argoproj/rollouts-demo:blue'));
+  await waitForRollout(ns.name, 'web', 'Healthy', healthy);
+  const watching = rk(ns.name, 'list', 'rollouts', '--watch', '--timeout-seconds', '12');
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  await rkOk(ns.name, 'set', 'image', 'web', 'web=argoproj/rollouts-demo:yellow');
+  await waitForRollout(ns.name, 'web', 'paused at step 1', (r) => r.status?.phase === 'Paused');
+  const { code, stdout } = await watching;
+  expect(code).toBe(0);
+  const lines = stdout.trimEnd().split('\n');
+  expect(lines[0]).toMatch(/^NAME +STRATEGY +STATUS +STEP/);
+  expect(lines[1]).toMatch(/^web +Canary +Healthy +4\/4 +100 /);
+  const statuses = lines.slice(1).map((line) => line.split(/ +/)[2]);
+  // Printed only on a change: never the same row twice in a row, and it ends paused at 1/4.
+  expect(lines.slice(1).every((line, i, all) => i === 0 || line !== all[i - 1])).toBe(true);
+  expect(statuses.at(-1)).toBe('Paused');
+  expect(lines.at(-1)).toMatch(/^web +Canary +Paused +1\/4 +25 /);
+});
+
 test('get, list, status and history follow a canary and agree with the official plugin', async () => {
   await createRollout(ns.name, canaryRollout('web', 'argoproj/rollouts-demo:blue'));
   expect((await rk(ns.name, 'status', 'web', '--timeout', '60s')).stdout).toMatch(/Healthy\n$/);

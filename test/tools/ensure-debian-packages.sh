@@ -2,10 +2,11 @@
 # Makes sure the Debian packages some tests need are installed: Chromium for the browser tests
 # (driven by playwright-core through its executablePath; Playwright's own downloads are never
 # used), Prometheus for the analysis tests and Redis for the Argo CD tests (both started by the
-# tests themselves on 127.0.0.1; the packages' own services are never used). Each argument is
-# BINARY=PACKAGE; apt-get runs only when a binary is missing, and says what it does.
+# tests themselves on 127.0.0.1; the packages' own services are never used), fish for the CLI's
+# completion test. Each argument is BINARY=PACKAGE; apt-get runs only when a binary is missing,
+# and says what it does.
 #   ensure-debian-packages.sh /usr/bin/chromium=chromium /usr/bin/prometheus=prometheus \
-#     /usr/bin/redis-server=redis-server
+#     /usr/bin/fish=fish /usr/bin/redis-server=redis-server
 set -euo pipefail
 
 missing=()

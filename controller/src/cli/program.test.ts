@@ -55,6 +55,11 @@ test.each([
     want: { watch: true, timeoutSeconds: '5' },
   },
   { name: 'list -A', args: ['list', 'rollouts', '-A'], want: { allNamespaces: true } },
+  {
+    name: 'list --watch --timestamps',
+    args: ['list', 'ro', '-w', '--timestamps', '--timeout-seconds', '3'],
+    want: { watch: true, timestamps: true, timeoutSeconds: '3' },
+  },
   { name: 'status defaults to watching', args: ['status', 'web'], want: { watch: 'true', timeout: '0' } },
   {
     name: 'status --watch=false',
@@ -115,7 +120,15 @@ test('version and completion work offline', async () => {
   expect(h.out[0]).toBe('rk: v0.1.0\n');
   expect(h.out[1]).toContain('complete -F _rk_complete rk kubectl-rk');
   expect(h.out[1]).toMatch(/ get\) words='rollout ro rollouts'/);
-  expect(await h.parse('completion', 'tcsh')).toEqual(new Error('unsupported shell "tcsh": use bash or zsh'));
+  await h.parse('completion', 'fish');
+  expect(h.out[2]).toContain("complete -c rk -f -a '(__rk_complete)'");
+  expect(h.out[2]).toContain("case 'get rollout'\n            printf '%s\\n' --watch -w --no-color");
+  await h.parse('completion', 'powershell');
+  expect(h.out[3]).toContain("Register-ArgumentCompleter -Native -CommandName 'rk', 'kubectl-rk'");
+  expect(h.out[3]).toContain("'promote' { @('--full') }");
+  expect(await h.parse('completion', 'tcsh')).toEqual(
+    new Error('unsupported shell "tcsh": use bash, zsh, fish, powershell'),
+  );
 });
 
 test.each([

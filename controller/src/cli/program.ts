@@ -6,12 +6,12 @@ import { stringify } from 'yaml';
 import { parseGoDuration } from '../go-duration.ts';
 import { analysisRunFromTemplate } from './analysis-run-from-template.ts';
 import { RolloutApi } from './api.ts';
-import { completionScript, type CommandTree } from './completion.ts';
+import { COMPLETION_SHELLS, completionScript, type CommandTree } from './completion.ts';
 import { historyRows, renderHistory } from './history.ts';
 import { useColor } from './icons.ts';
 import type { Connection, KubeFlags } from './kube-options.ts';
 import { lintManifest } from './lint.ts';
-import { listRow, renderList } from './render-list.ts';
+import { changedRows, listRow, listTimestamp, printedRows, renderRows } from './render-list.ts';
 import { renderRollout } from './render-rollout.ts';
 import { rolloutInfo } from './rollout-info.ts';
 import {
@@ -60,6 +60,14 @@ export function parseDurationFlag(value: string): number {
 
 const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['json', 'yaml']);
 
+function wholeSeconds(flag: unknown): number {
+  const seconds = Number(flag ?? 0);
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    throw new Error(`invalid --timeout-seconds "${String(flag)}": a whole number of seconds`);
+  }
+  return seconds;
+}
+
 function globals(command: Command): KubeFlags & Record<string, unknown> {
   return command.optsWithGlobals();
 }
@@ -72,10 +80,7 @@ function session(deps: CliDeps, command: Command) {
 
 async function getRollout(deps: CliDeps, command: Command, name: string): Promise<void> {
   const { api, namespace, flags } = session(deps, command);
-  const seconds = Number(flags.timeoutSeconds ?? 0);
-  if (!Number.isInteger(seconds) || seconds < 0) {
-    throw new Error(`invalid --timeout-seconds "${String(flags.timeoutSeconds)}": a whole number of seconds`);
-  }
+  const seconds = wholeSeconds(flags.timeoutSeconds);
   const color = useColor({ noColor: flags.color === false, isTTY: deps.isTTY, term: deps.term });
   const output = flags.output as Output;
   let last = '';
@@ -93,6 +98,45 @@ async function getRollout(deps: CliDeps, command: Command, name: string): Promis
   while (deps.now() < deadline) {
     await deps.sleep(1000);
     await render(deps.isTTY);
+  }
+}
+
+async function listRollouts(deps: CliDeps, command: Command): Promise<void> {
+  const { api, namespace, flags } = session(deps, command);
+  const all = flags.allNamespaces === true;
+  const watch = flags.watch === true;
+  const seconds = wholeSeconds(flags.timeoutSeconds);
+  const read = async () => {
+    const rollouts = await api.listRollouts(all ? undefined : namespace);
+    return (flags.name ? rollouts.filter((r) => r.metadata.name === flags.name) : rollouts).map(listRow);
+  };
+  const options = (header: boolean) => ({
+    allNamespaces: all,
+    header,
+    timestamp: flags.timestamps === true ? listTimestamp(deps.now()) : undefined,
+  });
+  let rows = await read();
+  const output = flags.output as Output;
+  if (output && !watch) return print(deps, output, rows);
+  if (rows.length === 0 && !watch) {
+    deps.err(all ? 'No resources found.\n' : `No resources found in ${namespace} namespace.\n`);
+    return;
+  }
+  if (output) print(deps, output, rows);
+  else deps.out(renderRows(rows, options(true)));
+  if (!watch) return;
+  // The plugin watches the API; we list once a second, which prints the same rows for a person
+  // at a terminal and needs no long-lived connection.
+  let printed = printedRows(rows);
+  const deadline = seconds > 0 ? deps.now() + seconds * 1000 : Infinity;
+  while (deps.now() < deadline) {
+    await deps.sleep(1000);
+    rows = await read();
+    const changed = changedRows(printed, rows);
+    printed = changed.printed;
+    if (changed.rows.length === 0) continue;
+    if (output) print(deps, output, changed.rows);
+    else deps.out(renderRows(changed.rows, options(false)));
   }
 }
 
@@ -262,20 +306,11 @@ function addReadVerbs(program: Command, deps: CliDeps): void {
     .command('rollouts')
     .aliases(['rollout', 'ro'])
     .option('--name <name>', 'only the rollout with this name')
+    .option('-w, --watch', 'print a row again whenever a rollout changes')
+    .option('--timestamps', 'print the time of each row (UTC)')
+    .option('--timeout-seconds <n>', 'stop watching after this many seconds', '0')
     .addOption(outputOption())
-    .action(async (_opts: unknown, command: Command) => {
-      const { api, namespace, flags } = session(deps, command);
-      const all = flags.allNamespaces === true;
-      let rollouts = await api.listRollouts(all ? undefined : namespace);
-      if (flags.name) rollouts = rollouts.filter((r) => r.metadata.name === flags.name);
-      const output = flags.output as Output;
-      if (output) return print(deps, output, rollouts.map(listRow));
-      if (rollouts.length === 0) {
-        deps.err(all ? 'No resources found.\n' : `No resources found in ${namespace} namespace.\n`);
-        return;
-      }
-      deps.out(renderList(rollouts, { allNamespaces: all }));
-    });
+    .action((_opts: unknown, command: Command) => listRollouts(deps, command));
   program
     .command('status')
     .description('Show the status of a rollout; exits 0 when Healthy, 1 when Degraded or on timeout')
@@ -361,8 +396,8 @@ export function buildProgram(deps: CliDeps): Command {
     });
   program
     .command('completion')
-    .description('Shell completion script (bash or zsh)')
-    .argument('<shell>', 'bash or zsh')
+    .description('Shell completion script (bash, zsh, fish or powershell)')
+    .argument('<shell>', COMPLETION_SHELLS.join(', '))
     .action((shell: string) => {
       deps.out(completionScript(shell, commandTree(program)));
     });

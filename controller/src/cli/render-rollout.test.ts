@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { renderRollout } from './render-rollout.ts';
 import { rolloutInfo } from './rollout-info.ts';
 import type { RolloutObjects } from './objects.ts';
-import { analysisRun, NOW, objects, rollout } from './testdata/objects.ts';
+import { analysisRun, NOW, objects, rollout, withExperiment } from './testdata/objects.ts';
 
 const template = {
   metadata: { labels: { app: 'web' } },
@@ -202,7 +202,62 @@ function analysisFailed(): RolloutObjects {
   );
 }
 
+// An experiment step running: the Experiment under its revision, with its ReplicaSets and their
+// pods and its AnalysisRun beneath it, as the plugin nests them.
+function canaryExperiment(): RolloutObjects {
+  const ro = rollout(
+    'canary-demo',
+    {
+      replicas: 2,
+      selector,
+      template,
+      strategy: { canary: { steps: [{ experiment: { templates: [] } }, { setWeight: 50 }] } },
+    },
+    {
+      phase: 'Progressing',
+      message: 'more replicas need to be updated',
+      currentStepIndex: 0,
+      replicas: 2,
+      updatedReplicas: 0,
+      readyReplicas: 2,
+      availableReplicas: 2,
+      stableRS: 'f6db98dff',
+      currentPodHash: '6f646bf7b7',
+    },
+  );
+  const base = objects(ro, [
+    { hash: '6f646bf7b7', revision: 2, image: 'argoproj/rollouts-demo:yellow', replicas: 0 },
+    {
+      hash: 'f6db98dff',
+      revision: 1,
+      image: 'argoproj/rollouts-demo:blue',
+      replicas: 2,
+      pods: three('p').slice(0, 2),
+    },
+  ]);
+  return withExperiment(
+    base,
+    'canary-demo-6f646bf7b7-2-0',
+    2,
+    'Running',
+    [
+      { name: 'baseline', image: 'argoproj/rollouts-demo:blue', pods: ['b1'] },
+      { name: 'canary', image: 'argoproj/rollouts-demo:yellow', pods: ['c1'] },
+    ],
+    [
+      {
+        name: 'canary-demo-6f646bf7b7-2-0-compare',
+        status: {
+          phase: 'Running',
+          metricResults: [{ name: 'compare', phase: 'Running', successful: 1, measurements: [] }],
+        },
+      },
+    ],
+  );
+}
+
 const cases = [
+  { name: 'canary-experiment', build: canaryExperiment },
   { name: 'bluegreen-preview', build: blueGreenPreview },
   { name: 'canary-paused', build: canaryPaused },
   { name: 'canary-degraded', build: canaryDegraded },

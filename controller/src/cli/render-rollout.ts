@@ -3,7 +3,7 @@
 // that decided it.
 import { humanDuration } from './human-duration.ts';
 import { colorize, TREE_ICON } from './icons.ts';
-import type { AnalysisRunInfo, ReplicaSetInfo, RolloutInfo } from './rollout-info.ts';
+import type { AnalysisRunInfo, ExperimentInfo, ReplicaSetInfo, RolloutInfo } from './rollout-info.ts';
 import { revisions } from './rollout-info.ts';
 import { alignColumns } from './table.ts';
 
@@ -119,6 +119,28 @@ function analysisRunRows(run: AnalysisRunInfo, prefix: string, sub: string, o: R
   return rows;
 }
 
+function experimentRows(exp: ExperimentInfo, prefix: string, sub: string, o: RenderOptions): Row[] {
+  const rows: Row[] = [
+    [
+      `${prefix}${TREE_ICON.experiment} ${colorize(o.color, exp.name, exp.status)}`,
+      'Experiment',
+      `${colorize(o.color, exp.icon)} ${exp.status}`,
+      ageOf(exp.created, o.now),
+      '',
+    ],
+  ];
+  const children = [
+    ...exp.replicaSets.map((rs) => ({ kind: 'rs' as const, rs })),
+    ...exp.analysisRuns.map((run) => ({ kind: 'ar' as const, run })),
+  ];
+  children.forEach((child, i) => {
+    const { prefix: childPrefix, sub: childSub } = prefixes(i === children.length - 1, sub);
+    if (child.kind === 'rs') rows.push(...replicaSetRows(child.rs, childPrefix, childSub, o));
+    else rows.push(...analysisRunRows(child.run, childPrefix, childSub, o));
+  });
+  return rows;
+}
+
 export function renderTree(info: RolloutInfo, o: RenderOptions): string {
   const rows: Row[] = [['NAME', 'KIND', 'STATUS', 'AGE', 'INFO']];
   rows.push([
@@ -145,16 +167,7 @@ export function renderTree(info: RolloutInfo, o: RenderOptions): string {
       const { prefix: childPrefix, sub: childSub } = prefixes(i === children.length - 1, sub);
       if (child.kind === 'rs') rows.push(...replicaSetRows(child.rs, childPrefix, childSub, o));
       else if (child.kind === 'ar') rows.push(...analysisRunRows(child.run, childPrefix, childSub, o));
-      else {
-        const { exp } = child;
-        rows.push([
-          `${childPrefix}${TREE_ICON.experiment} ${colorize(o.color, exp.name, exp.status)}`,
-          'Experiment',
-          `${colorize(o.color, exp.icon)} ${exp.status}`,
-          ageOf(exp.created, o.now),
-          '',
-        ]);
-      }
+      else rows.push(...experimentRows(child.exp, childPrefix, childSub, o));
     });
   });
   return alignColumns(rows);

@@ -69,6 +69,9 @@ export interface ExperimentInfo {
   revision: number;
   status: string;
   icon: string;
+  /** The Experiment's own ReplicaSets (one per template) and AnalysisRuns, shown beneath it. */
+  replicaSets: ReplicaSetInfo[];
+  analysisRuns: AnalysisRunInfo[];
 }
 
 export interface ImageInfo {
@@ -212,11 +215,16 @@ function podInfo(pod: PodObject): PodInfo {
   };
 }
 
-function replicaSetInfos(objects: RolloutObjects, now: number): ReplicaSetInfo[] {
-  const { rollout } = objects;
+/** ReplicaSets controlled by `ownerUid` with their pods, newest revision first. */
+function replicaSetInfos(
+  objects: RolloutObjects,
+  ownerUid: string | undefined,
+  roles: (hash: string | undefined) => Role[],
+  now: number,
+): ReplicaSetInfo[] {
   const infos: (ReplicaSetInfo & { uid?: string })[] = [];
   for (const rs of objects.replicaSets) {
-    if (!ownedBy(rs.metadata, rollout.metadata.uid)) continue;
+    if (!ownedBy(rs.metadata, ownerUid)) continue;
     const status = replicaSetStatus(rs);
     infos.push({
       uid: rs.metadata.uid,
@@ -225,7 +233,7 @@ function replicaSetInfos(objects: RolloutObjects, now: number): ReplicaSetInfo[]
       revision: revisionOf(rs.metadata),
       status,
       icon: replicaSetIcon(status),
-      roles: rolesOf(rollout, rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL]),
+      roles: roles(rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL]),
       delay: scaleDownDelay(rs, now),
       replicas: rs.status?.replicas ?? 0,
       images: (rs.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
@@ -240,6 +248,23 @@ function replicaSetInfos(objects: RolloutObjects, now: number): ReplicaSetInfo[]
       .sort(byCreation);
   }
   return infos.map(({ uid: _uid, ...info }) => info);
+}
+
+function experimentInfo(objects: RolloutObjects, experiment: Experiment, now: number): ExperimentInfo {
+  const uid = experiment.metadata.uid;
+  const phase = experiment.status?.phase ?? '';
+  return {
+    name: experiment.metadata.name ?? '',
+    created: experiment.metadata.creationTimestamp,
+    revision: revisionOf(experiment.metadata),
+    status: phase,
+    icon: analysisIcon(phase),
+    replicaSets: replicaSetInfos(objects, uid, () => [], now),
+    analysisRuns: objects.analysisRuns
+      .filter((r) => ownedBy(r.metadata, uid))
+      .map(analysisRunInfo)
+      .sort(byCreation),
+  };
 }
 
 function analysisRunInfo(run: AnalysisRun): AnalysisRunInfo {
@@ -318,7 +343,7 @@ export function rolloutInfo(objects: RolloutObjects, now: number): RolloutInfo {
   const { phase, message } = clientPhase(rollout);
   const status = rollout.status ?? {};
   const strategy = strategyOf(rollout);
-  const replicaSets = replicaSetInfos(objects, now);
+  const replicaSets = replicaSetInfos(objects, rollout.metadata.uid, (hash) => rolesOf(rollout, hash), now);
   const steps = canarySteps(rollout);
   let step = '';
   let setWeight = '';
@@ -355,13 +380,7 @@ export function rolloutInfo(objects: RolloutObjects, now: number): RolloutInfo {
       .sort(byCreation),
     experiments: objects.experiments
       .filter((e: Experiment) => ownedBy(e.metadata, uid))
-      .map((e) => ({
-        name: e.metadata.name ?? '',
-        created: e.metadata.creationTimestamp,
-        revision: revisionOf(e.metadata),
-        status: e.status?.phase ?? '',
-        icon: analysisIcon(e.status?.phase ?? ''),
-      }))
+      .map((e) => experimentInfo(objects, e, now))
       .sort(byCreation),
   };
 }

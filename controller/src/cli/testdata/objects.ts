@@ -1,6 +1,6 @@
 // Objects for the rendering tests: a Rollout and what it owns, built the way the API server
 // returns them, with every object created seven days before NOW.
-import type { AnalysisRun, Rollout } from '@rollout-kit/api';
+import type { AnalysisRun, Experiment, Rollout } from '@rollout-kit/api';
 import type { PodObject, ReplicaSetObject, RolloutObjects } from '../objects.ts';
 
 export const NOW = Date.parse('2026-01-08T00:00:00Z');
@@ -126,4 +126,79 @@ export function analysisRun(
     spec: { metrics: [] },
     status,
   };
+}
+
+const ownerRef = (kind: string, name: string, uid: string) => ({
+  apiVersion: kind === 'ReplicaSet' ? 'apps/v1' : 'argoproj.io/v1alpha1',
+  kind,
+  name,
+  uid,
+  controller: true,
+});
+
+/**
+ * An Experiment owned by the Rollout, with one ReplicaSet per template (named
+ * `<experiment>-<template>`, as upstream) and the runs it owns, added to the objects.
+ */
+export function withExperiment(
+  into: RolloutObjects,
+  name: string,
+  revision: number,
+  phase: NonNullable<Experiment['status']>['phase'],
+  templates: { name: string; image: string; pods: string[] }[],
+  runs: { name: string; status: NonNullable<AnalysisRun['status']> }[] = [],
+): RolloutObjects {
+  const uid = `${name}-uid`;
+  const annotations = { 'rollout.argoproj.io/revision': String(revision) };
+  const ro = into.rollout;
+  const experiments: Experiment[] = [...into.experiments];
+  const replicaSets: ReplicaSetObject[] = [...into.replicaSets];
+  const pods: PodObject[] = [...into.pods];
+  const analysisRuns: AnalysisRun[] = [...into.analysisRuns];
+  experiments.push({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Experiment',
+    metadata: {
+      name,
+      namespace: NS,
+      uid,
+      creationTimestamp: CREATED,
+      annotations,
+      ownerReferences: [ownerRef('Rollout', ro.metadata.name ?? '', ro.metadata.uid ?? '')],
+    },
+    spec: { templates: templates.map((t) => ({ name: t.name, selector: {}, template: {} })) },
+    status: { phase },
+  });
+  for (const t of templates) {
+    const rs: ReplicaSetObject = {
+      metadata: {
+        name: `${name}-${t.name}`,
+        namespace: NS,
+        uid: `${name}-${t.name}-uid`,
+        generation: 1,
+        creationTimestamp: CREATED,
+        labels: { 'rollouts-pod-template-hash': `${t.name}hash` },
+        annotations,
+        ownerReferences: [ownerRef('Experiment', name, uid)],
+      },
+      spec: {
+        replicas: t.pods.length,
+        template: { spec: { containers: [{ name: 'web', image: t.image }] } },
+      },
+      status: {
+        replicas: t.pods.length,
+        availableReplicas: t.pods.length,
+        readyReplicas: t.pods.length,
+        observedGeneration: 1,
+      },
+    };
+    replicaSets.push(rs);
+    for (const suffix of t.pods) pods.push(pod(rs, { suffix }));
+  }
+  for (const r of runs) {
+    const run = analysisRun(ro, r.name, revision, r.status);
+    run.metadata.ownerReferences = [ownerRef('Experiment', name, uid)];
+    analysisRuns.push(run);
+  }
+  return { ...into, experiments, replicaSets, pods, analysisRuns };
 }
