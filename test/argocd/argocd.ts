@@ -4,15 +4,24 @@
 // in its PID file (so the run's teardown and reaper stop them too). One per test file.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { listeningSocketsOf } from '../control-plane/listening.ts';
+import { join } from 'node:path';
 import { freePorts } from '../control-plane/ports.ts';
-import { isAlive, startProcess, stopAll, tail, type PidRecord } from '../control-plane/processes.ts';
+import { startProcess, stopAll, tail, type PidRecord } from '../control-plane/processes.ts';
 import { binaryDirs, cacheDir, pinnedVersions } from '../control-plane/versions.ts';
 import { kube } from '../support/kube.ts';
+import {
+  argoCdDirs,
+  controllerProcess,
+  repoServerProcess,
+  serverProcess,
+  staticAssetsDir,
+  type ArgoCdLayout,
+  type ArgoCdPorts,
+  type ProcessSpec,
+} from './argocd-commands.ts';
 import { installArgoCd, uninstallArgoCd, type Account } from './argocd-install.ts';
 import { startOutsideBridge, type OutsideBridge } from './netns-bridge.ts';
-import { withPrivateNetwork, withPrivateTmp, type CommandLine } from './namespaces.ts';
+import { waitForHttp, waitForListening } from './process-readiness.ts';
 import { startRedis } from './redis.ts';
 
 export interface ArgoCdOptions {
@@ -53,41 +62,35 @@ export function argoCdBinDir(): string {
   return dir;
 }
 
-/** Polls until process `started` listens on `port` in its own network namespace. */
-async function waitForListening(
-  what: string,
-  started: { pid: number; log: string },
-  port: number,
-): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (!isAlive(started.pid))
-      throw new Error(`${what}: the process exited; its log:\n${tail(started.log, 15)}`);
-    if (listeningSocketsOf(started.pid, `/proc/${started.pid}/net`).some((s) => s.port === port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out after 90 s waiting for ${what}; its log:\n${tail(started.log, 15)}`);
+async function freeArgoCdPorts(): Promise<ArgoCdPorts> {
+  const [repo, repoMetrics, server, serverMetrics, controllerMetrics] = (await freePorts(5)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  return { repo, repoMetrics, server, serverMetrics, controllerMetrics };
 }
 
-/** Polls until `url` answers with a 2xx status; fails at once if the process `started` exits. */
-async function waitForHttp(what: string, url: string, started: { pid: number; log: string }): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (!isAlive(started.pid))
-      throw new Error(`${what}: the process exited; its log:\n${tail(started.log, 15)}`);
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-      last = `HTTP ${response.status}`;
-    } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(
-    `timed out after 90 s waiting for ${what} (last: ${last}); its log:\n${tail(started.log, 15)}`,
-  );
+/** The processes of one Argo CD, recorded in the run's PID file as they start. */
+function processList(runDir: string, suffix: string) {
+  const records: PidRecord[] = [];
+  const logs: string[] = [];
+  const add = (name: string, pid: number, log: string) => {
+    records.push({ name, pid });
+    logs.push(log);
+  };
+  return {
+    records,
+    add,
+    start(name: string, spec: ProcessSpec) {
+      const started = startProcess(runDir, `${name}-${suffix}`, spec.line.command, spec.line.args, spec.env);
+      add(started.name, started.pid, started.log);
+      return started;
+    },
+    tails: (lines: number) => logs.map((log) => `--- ${log}\n${tail(log, lines)}`).join('\n'),
+  };
 }
 
 export async function startArgoCd(options: ArgoCdOptions): Promise<ArgoCd> {
@@ -98,150 +101,77 @@ export async function startArgoCd(options: ArgoCdOptions): Promise<ArgoCd> {
       'ROLLOUT_KIT_RUN_DIR and KUBECONFIG are not set: run integration tests through `make test`',
     );
   const bin = argoCdBinDir();
-  const uid = process.getuid?.() ?? 0;
   const dir = mkdtempSync(join(runDir, `argocd-${options.name}-`));
+  const dirs = argoCdDirs(dir);
+  for (const d of [...Object.values(dirs), staticAssetsDir(dir)]) mkdirSync(d, { recursive: true });
   const namespace = `argocd-${options.name}-${randomBytes(3).toString('hex')}`;
-  const records: PidRecord[] = [];
-  const logs: string[] = [];
+  const processes = processList(runDir, options.name);
   let bridge: OutsideBridge | undefined;
-  const start = (name: string, line: CommandLine, env: NodeJS.ProcessEnv) => {
-    const started = startProcess(runDir, `${name}-${options.name}`, line.command, line.args, env);
-    records.push({ name: started.name, pid: started.pid });
-    logs.push(started.log);
-    return started;
-  };
   const stop = async () => {
-    await stopAll(records);
+    await stopAll(processes.records);
     await bridge?.close();
     await uninstallArgoCd(namespace);
   };
 
   try {
     const installed = await installArgoCd(bin, namespace);
-    const redisDir = join(dir, 'redis');
-    mkdirSync(redisDir);
-    const redis = await startRedis(runDir, `redis-${options.name}`, redisDir);
-    records.push({ name: `redis-${options.name}`, pid: redis.pid });
-    logs.push(join(runDir, `redis-${options.name}.log`));
-    const [repoPort, repoMetrics, serverPort, serverMetrics, controllerMetrics] = (await freePorts(5)) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const redis = await startRedis(runDir, `redis-${options.name}`, dirs.redis);
+    processes.add(`redis-${options.name}`, redis.pid, join(runDir, `redis-${options.name}.log`));
+    const ports = await freeArgoCdPorts();
+    const layout: ArgoCdLayout = {
+      bin,
+      dir,
+      namespace,
+      ports,
+      redis: redis.address,
+      kubeconfig,
+      env: process.env,
+      uid: process.getuid?.() ?? 0,
+    };
+
+    const repo = processes.start('argocd-repo-server', repoServerProcess(layout));
+    await waitForHttp(
+      'argocd-repo-server to be healthy',
+      `http://127.0.0.1:${ports.repoMetrics}/healthz`,
+      repo,
+    );
+
     const apiPort = Number(new URL(kube().config.getCurrentCluster()?.server ?? '').port);
-    const common = [`--redis=${redis.address}`, '--loglevel=info', '--logformat=text'];
-    const baseEnv = { ...process.env, ARGOCD_FAKE_IN_CLUSTER: 'true', ARGOCD_GPG_ENABLED: 'false' };
-    for (const sub of ['repo-tmp', 'tls', 'ssh', 'gnupg', 'home']) mkdirSync(join(dir, sub));
-
-    const repo = start(
-      'argocd-repo-server',
-      {
-        command: join(bin, 'argocd-repo-server'),
-        args: [
-          '--address=127.0.0.1',
-          `--port=${repoPort}`,
-          '--metrics-address=127.0.0.1',
-          `--metrics-port=${repoMetrics}`,
-          // Plain gRPC on loopback; upstream's default mTLS CA path must then be cleared.
-          '--disable-tls',
-          '--client-ca-path=',
-          ...common,
-        ],
-      },
-      {
-        ...baseEnv,
-        // The repo server runs Argo CD's Git signature wrappers from PATH, as in its image.
-        PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
-        // Checkouts and Git's own settings stay inside the run directory.
-        TMPDIR: join(dir, 'repo-tmp'),
-        HOME: join(dir, 'home'),
-        GIT_CONFIG_NOSYSTEM: '1',
-        ARGOCD_TLS_DATA_PATH: join(dir, 'tls'),
-        ARGOCD_SSH_DATA_PATH: join(dir, 'ssh'),
-        ARGOCD_GNUPGHOME: join(dir, 'gnupg'),
-      },
-    );
-    await waitForHttp('argocd-repo-server to be healthy', `http://127.0.0.1:${repoMetrics}/healthz`, repo);
-
-    const bridgeDir = join(dir, 'bridge');
-    mkdirSync(bridgeDir);
-    const outside = [apiPort, Number(redis.address.split(':')[1]), repoPort];
-    bridge = await startOutsideBridge(bridgeDir, outside);
-    const controller = start(
+    const outside = [apiPort, Number(redis.address.split(':')[1]), ports.repo];
+    bridge = await startOutsideBridge(dirs.bridge, outside);
+    const controller = processes.start(
       'argocd-application-controller',
-      withPrivateNetwork(
-        {
-          command: join(bin, 'argocd-application-controller'),
-          args: [
-            `--namespace=${namespace}`,
-            `--repo-server=127.0.0.1:${repoPort}`,
-            '--repo-server-plaintext',
-            `--metrics-port=${controllerMetrics}`,
-            '--status-processors=4',
-            '--operation-processors=2',
-            ...common,
-          ],
-        },
-        { dir: bridgeDir, ports: outside, node: process.execPath },
-        uid,
-      ),
-      { ...baseEnv, KUBECONFIG: kubeconfig, HOME: join(dir, 'home') },
+      controllerProcess(layout, outside, process.execPath),
     );
-    // Its metrics server starts once its caches are up; unreachable from here, it is seen listening
-    // in the controller's own network namespace.
-    await waitForListening('the application controller to serve metrics', controller, controllerMetrics);
+    // Its metrics server starts once its caches are up; unreachable from here, it is seen
+    // listening in the controller's own network namespace.
+    await waitForListening(
+      'the application controller to serve metrics',
+      controller,
+      ports.controllerMetrics,
+    );
 
-    // argocd-server's /tmp is `privateTmp`: everything it reads from the run goes there.
-    const privateTmp = join(dir, 'server-tmp');
-    const staticAssetsDir = join(privateTmp, 'static');
-    const extensionsDir = join(dir, 'extensions');
-    mkdirSync(staticAssetsDir, { recursive: true });
-    mkdirSync(extensionsDir, { recursive: true });
-    copyFileSync(kubeconfig, join(privateTmp, 'kubeconfig'));
+    copyFileSync(kubeconfig, join(dirs.serverTmp, 'kubeconfig'));
     const workDir = join(dir, 'init');
     mkdirSync(workDir);
-    await options.initContainer?.({ extensionsDir, workDir });
-    const server = start(
-      'argocd-server',
-      withPrivateTmp(
-        {
-          command: join(bin, 'argocd-server'),
-          args: [
-            `--namespace=${namespace}`,
-            '--insecure',
-            '--address=127.0.0.1',
-            `--port=${serverPort}`,
-            '--metrics-address=127.0.0.1',
-            `--metrics-port=${serverMetrics}`,
-            `--repo-server=127.0.0.1:${repoPort}`,
-            '--repo-server-plaintext',
-            '--staticassets=/tmp/static',
-            ...common,
-          ],
-        },
-        { privateTmp, extensionsDir },
-        uid,
-      ),
-      { ...baseEnv, KUBECONFIG: '/tmp/kubeconfig', HOME: '/tmp' },
-    );
-    const url = `http://127.0.0.1:${serverPort}/`;
+    await options.initContainer?.({ extensionsDir: dirs.extensions, workDir });
+    const server = processes.start('argocd-server', serverProcess(layout));
+    const url = `http://127.0.0.1:${ports.server}/`;
     await waitForHttp('argocd-server to be healthy', `${url}healthz?full=true`, server);
     return {
       url,
       namespace,
       admin: installed.admin,
       viewer: installed.viewer,
-      staticAssetsDir,
-      extensionsDir,
-      processes: records,
-      controllerMetricsPort: controllerMetrics,
-      logs: (lines = 20) => logs.map((log) => `--- ${log}\n${tail(log, lines)}`).join('\n'),
+      staticAssetsDir: staticAssetsDir(dir),
+      extensionsDir: dirs.extensions,
+      processes: processes.records,
+      controllerMetricsPort: ports.controllerMetrics,
+      logs: (lines = 20) => processes.tails(lines),
       stop,
     };
   } catch (err) {
-    const seen = logs.map((log) => `--- ${log}\n${tail(log, 20)}`).join('\n');
+    const seen = processes.tails(20);
     await stop();
     throw new Error(`starting Argo CD ${options.name}; logs:\n${seen}`, { cause: err });
   }
