@@ -36,6 +36,7 @@ build: deps ## build the shipped artifacts
 bench: deps binaries ## run the benchmarks and print their figures (BENCH_ROLLOUTS="100 1000")
 	npm run --workspaces --if-present bench
 	node test/bench/canary-scale.ts $(BENCH_ROLLOUTS)
+	node test/bench/traffic-routed.ts $(BENCH_TRAFFIC_ROLLOUTS)
 
 cluster-up: deps binaries ## start a local control plane and leave it running (prints its KUBECONFIG)
 	node test/control-plane/cli.ts up

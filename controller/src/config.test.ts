@@ -21,6 +21,7 @@ const defaults: Config = {
   retryPeriodMs: 2_000,
   logLevel: 'info',
   logFormat: 'json',
+  trafficSplitApiVersion: 'v1alpha1',
   warnings: [],
 };
 
@@ -68,6 +69,11 @@ test.each([
     name: 'log level and format',
     args: ['--loglevel', 'debug', '--logformat', 'text'],
     want: { logLevel: 'debug', logFormat: 'text' },
+  },
+  {
+    name: 'the SMI TrafficSplit version',
+    args: ['--traffic-split-api-version', 'v1alpha3'],
+    want: { trafficSplitApiVersion: 'v1alpha3' },
   },
   {
     name: 'router flags are accepted and ignored with a warning',

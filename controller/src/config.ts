@@ -5,6 +5,7 @@
 // Durations take Go's syntax ("15s", "1m30s", "500ms"); --rollout-resync is in seconds.
 import { Command, CommanderError, Option } from 'commander';
 import { parseGoDuration } from './go-duration.ts';
+import { DEFAULT_SMI_API_VERSION, SMI_API_VERSIONS, type SmiApiVersion } from './traffic/smi.ts';
 
 export interface Config {
   /** --kubeconfig; undefined means KUBECONFIG, ~/.kube/config, then in-cluster. */
@@ -32,6 +33,8 @@ export interface Config {
   retryPeriodMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   logFormat: 'json' | 'text';
+  /** --traffic-split-api-version: the SMI TrafficSplit version the SMI router writes. */
+  trafficSplitApiVersion: SmiApiVersion;
   /** Flags accepted for compatibility but ignored, one message each. */
   warnings: string[];
 }
@@ -104,7 +107,6 @@ function oneOf<T extends string>(name: string, values: readonly T[]) {
 const IGNORED_FLAGS: Record<string, boolean> = {
   'istio-api-version': true,
   'ambassador-api-version': true,
-  'traffic-split-api-version': true,
   'traefik-api-group': true,
   'traefik-api-version': true,
   'appmesh-crd-version': true,
@@ -184,7 +186,13 @@ function program(): Command {
       oneOf('--loglevel', ['debug', 'info', 'warn', 'error'] as const),
       'info',
     )
-    .option('--logformat <format>', 'json or text', oneOf('--logformat', ['json', 'text'] as const), 'json');
+    .option('--logformat <format>', 'json or text', oneOf('--logformat', ['json', 'text'] as const), 'json')
+    .option(
+      '--traffic-split-api-version <version>',
+      'SMI TrafficSplit API version',
+      oneOf('--traffic-split-api-version', SMI_API_VERSIONS),
+      DEFAULT_SMI_API_VERSION,
+    );
   for (const [name, takesValue] of Object.entries(IGNORED_FLAGS)) {
     cmd.addOption(
       new Option(
@@ -239,6 +247,7 @@ export function parseConfig(args: readonly string[]): Config {
     retryPeriodMs: o.leaderElectionRetryPeriod,
     logLevel: o.loglevel,
     logFormat: o.logformat,
+    trafficSplitApiVersion: o.trafficSplitApiVersion,
     warnings,
   };
   if (o.metricsport !== undefined) warnings.push('--metricsport is deprecated: use --metricsPort');

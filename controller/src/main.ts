@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { Rollout } from '@rollout-kit/api';
 import { POD_TEMPLATE_HASH_LABEL } from '@rollout-kit/api';
 import { ConfigExit, parseConfig, type Config } from './config.ts';
+import { allRouters } from './traffic/routers.ts';
 import { createKubeClient, defaultNamespace } from './kube/client.ts';
 import { ForbiddenError, isConflict } from './kube/errors.ts';
 import { EventRecorder } from './kube/events.ts';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
     onRequest: (record) => metrics.countRequest(record),
   });
   const namespace = config.namespaced ? defaultNamespace(client.config) : undefined;
+  const routers = allRouters({ smiApiVersion: config.trafficSplitApiVersion });
   const onError = (error: Error) => log.warn({ err: error }, 'informer recovered from an error');
   const rollouts = new Informer<Rollout>({
     client,
@@ -186,6 +188,7 @@ async function main(): Promise<void> {
         events,
         log: reconcileLog,
         now: () => Date.now(),
+        routers,
       });
       metrics.observeReconcile(ns, name, (performance.now() - started) / 1000);
       return result;

@@ -6,10 +6,10 @@
 //   canary-paused.yaml   `checkout` at its indefinite pause (step 2 of 5, 20%) after blue → yellow
 //   canary-aborted.yaml  `payments` aborted at its first pause on its third revision (blue → yellow
 //                        promoted in full, then yellow → green aborted)
+//   bluegreen-preview.yaml  `storefront` (blue-green, auto-promotion off) paused with green in
+//                        preview while blue stays active
 //
-// bluegreen-preview.yaml stays hand-written until the controller does blue-green.
-//
-//   node test/browser/capture-fixtures.ts [--out DIR]
+//   node test/browser/capture-fixtures.ts [--out DIR] [--only NAME]
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,7 +21,11 @@ import { sleep } from '../control-plane/processes.ts';
 import { applyCrds, startController, type RunningController } from '../support/controller.ts';
 
 const { values } = parseArgs({
-  options: { out: { type: 'string', default: join(import.meta.dirname, '..', 'fixtures', 'rollouts') } },
+  options: {
+    out: { type: 'string', default: join(import.meta.dirname, '..', 'fixtures', 'rollouts') },
+    // One fixture only (its file name without .yaml), leaving the others as they are.
+    only: { type: 'string' },
+  },
 });
 const NAMESPACE = 'shop';
 const say = (line: string) => console.log(`[capture] ${line}`);
@@ -73,6 +77,40 @@ function canary(name: string, image: string) {
     },
   };
 }
+
+function blueGreen(name: string, image: string) {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name, namespace: NAMESPACE, labels: { app: name } },
+    spec: {
+      replicas: 3,
+      revisionHistoryLimit: 2,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name, image, ports: [{ containerPort: 8080 }] }] },
+      },
+      strategy: {
+        blueGreen: {
+          activeService: `${name}-active`,
+          previewService: `${name}-preview`,
+          autoPromotionEnabled: false,
+          scaleDownDelaySeconds: 30,
+        },
+      },
+    },
+  };
+}
+
+const service = (name: string, app: string) => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name, namespace: NAMESPACE },
+  spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080 }] },
+});
+
+const wanted = (file: string) => values.only === undefined || `${values.only}.yaml` === file;
 
 const cp = await startControlPlane({ reaper: true });
 stopOnSignals(cp);
@@ -182,6 +220,33 @@ try {
   await k('create', 'namespace', NAMESPACE);
   controller = await startController('capture');
 
+  if (wanted('bluegreen-preview.yaml')) {
+    say('storefront: blue-green, blue, then green in preview');
+    await kubectlApply(service('storefront-active', 'storefront'));
+    await kubectlApply(service('storefront-preview', 'storefront'));
+    await kubectlApply(blueGreen('storefront', 'argoproj/rollouts-demo:blue'));
+    await until('storefront', 'Healthy', healthy);
+    await setImage('storefront', 'argoproj/rollouts-demo:green');
+    await until('storefront', 'paused in preview', (r) => r.status?.phase === 'Paused');
+    await capture(
+      'storefront',
+      'bluegreen-preview.yaml',
+      'A blue-green Rollout paused in preview: green behind the preview Service, blue still active.',
+    );
+  }
+
+  if (wanted('canary-paused.yaml')) await captureCheckout();
+  if (wanted('canary-aborted.yaml')) await capturePayments();
+  await controller.stop();
+  await cp.stop();
+} catch (err) {
+  console.error(`[capture] failed: ${err instanceof Error ? err.message : String(err)}`);
+  if (controller !== undefined) console.error(controller.tail());
+  await cp.stop();
+  process.exit(1);
+}
+
+async function captureCheckout(): Promise<void> {
   say('checkout: blue, then yellow, to the indefinite pause');
   await kubectlApply(canary('checkout', 'argoproj/rollouts-demo:blue'));
   await until('checkout', 'Healthy', healthy);
@@ -192,7 +257,9 @@ try {
     'canary-paused.yaml',
     'A canary paused at its indefinite pause: step 2 of 5, 20% canary.',
   );
+}
 
+async function capturePayments(): Promise<void> {
   say('payments: blue, yellow promoted in full, then green aborted at its first pause');
   await kubectlApply(canary('payments', 'argoproj/rollouts-demo:blue'));
   await until('payments', 'Healthy', healthy);
@@ -213,11 +280,4 @@ try {
     'canary-aborted.yaml',
     'A canary aborted at its first pause on revision 3: Degraded, the canary scaled to 0.',
   );
-  await controller.stop();
-  await cp.stop();
-} catch (err) {
-  console.error(`[capture] failed: ${err instanceof Error ? err.message : String(err)}`);
-  if (controller !== undefined) console.error(controller.tail());
-  await cp.stop();
-  process.exit(1);
 }

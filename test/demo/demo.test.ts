@@ -1,6 +1,7 @@
 // `make demo` in its CI mode: `node test/demo/demo.ts --once` starts its own control plane, runs
-// the controller, walks the canary from blue to yellow (promoting the indefinite pause itself)
-// and exits 0 once the Rollout is Healthy, having printed the host page's URL. While the demo
+// the controller, walks the canary from blue to yellow (promoting the indefinite pause itself),
+// then the blue-green sample from blue to green through its preview, and exits 0 once both are
+// Healthy, having printed the host page's URL. While the demo
 // runs, the URL is opened in chromium: the tab shows the demo Rollout from the demo's cluster, and
 // its History view lists the controller's Events through the page's events route. The screenshot
 // goes to test/browser/artifacts/react19-demo.png.
@@ -78,6 +79,14 @@ test('make demo --once reaches Healthy on yellow and prints the Rollout tab URL'
   expect(out).toContain('promoting the indefinite pause');
   expect(out).toMatch(/Healthy · step 8\/8 done · set weight 100% · yellow \(stable\) 5\/5 ready/);
   expect(out).toMatch(/the Rollout tab: http:\/\/127\.0\.0\.1:\d+\/applications\/local\?node=/);
+  // The blue-green sample: green previewed while blue stays active, promoted, then active.
+  expect(out).toMatch(
+    /Paused \(BlueGreenPause\) · active → blue · preview → green · green \(preview\) 3\/3 ready/,
+  );
+  expect(out).toMatch(
+    /Healthy · active → green · preview → green · green \(stable, active, preview\) 3\/3 ready/,
+  );
+  expect(out).toContain('Healthy: rollouts-demo:green is active');
   // The page answered from the demo's cluster while it ran.
   expect(treeChecked).toBeDefined();
   const tree = await treeChecked!;

@@ -3,8 +3,9 @@
 // host page with the Rollout tab on the demo cluster, applies a canary Rollout
 // (argoproj/rollouts-demo:blue, 5 replicas, 20% → pause → 40% → 60% → 80% → 100%), changes the
 // image to yellow and prints each state until the Rollout is Healthy, promoting the indefinite
-// pause itself as `kubectl argo rollouts promote` would. Then it keeps everything up until Ctrl-C
-// (`--once` stops and exits after Healthy, for CI).
+// pause itself as `kubectl argo rollouts promote` would. Then the same for a blue-green Rollout
+// (blue → green: the preview Service first, a promote, then the active Service). Then it keeps
+// everything up until Ctrl-C (`--once` stops and exits after both are Healthy, for CI).
 //
 //   node test/demo/demo.ts [--once] [--port N] [--react 19|16]
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -40,6 +41,8 @@ if (values.react !== '19' && values.react !== '16') fail(`--react must be 19 or 
 const NAMESPACE = 'default';
 const NAME = 'rollouts-demo';
 const MANIFEST = join(import.meta.dirname, 'rollout.yaml');
+const BG_NAME = 'bluegreen-demo';
+const BG_MANIFEST = join(import.meta.dirname, 'rollout-bluegreen.yaml');
 /** How long one stage may take before the demo gives up and shows the controller's log. */
 const STAGE_TIMEOUT_MS = 120_000;
 
@@ -75,13 +78,13 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
-async function getRollout(): Promise<Rollout> {
+async function getRollout(name = NAME): Promise<Rollout> {
   return (await custom.getNamespacedCustomObject({
     group: 'argoproj.io',
     version: 'v1alpha1',
     namespace: NAMESPACE,
     plural: 'rollouts',
-    name: NAME,
+    name,
   })) as Rollout;
 }
 
@@ -96,13 +99,18 @@ async function ownedReplicaSets(rollout: Rollout): Promise<ReplicaSetLike[]> {
  * Prints the Rollout's state whenever it changes until `done` holds; promotes an indefinite pause
  * (after `promoteAfterMs`, so it can be seen) the way `kubectl argo rollouts promote` does.
  */
-async function follow(what: string, done: (r: Rollout) => boolean, promoteAfterMs: number): Promise<Rollout> {
+async function follow(
+  what: string,
+  done: (r: Rollout) => boolean,
+  promoteAfterMs: number,
+  name = NAME,
+): Promise<Rollout> {
   const deadline = Date.now() + STAGE_TIMEOUT_MS;
   let last = '';
   let pausedSince: number | undefined;
   let lastStep: number | undefined;
   for (;;) {
-    const rollout = await getRollout();
+    const rollout = await getRollout(name);
     const line = progressLine(rollout, await ownedReplicaSets(rollout));
     // Steps the controller passed between two reads (a setWeight whose pods were ready at once).
     for (const skipped of passedSteps(rollout, lastStep)) say(`  ${skipped}`);
@@ -114,14 +122,14 @@ async function follow(what: string, done: (r: Rollout) => boolean, promoteAfterM
       pausedSince ??= Date.now();
       if (Date.now() - pausedSince >= promoteAfterMs) {
         say(
-          `  promoting the indefinite pause, as \`kubectl argo rollouts promote ${NAME}\` does: status patch {"status":{"pauseConditions":null}}`,
+          `  promoting the indefinite pause, as \`kubectl argo rollouts promote ${name}\` does: status patch {"status":{"pauseConditions":null}}`,
         );
         await k(
           '-n',
           NAMESPACE,
           'patch',
           'rollout',
-          NAME,
+          name,
           '--subresource=status',
           '--type=merge',
           '-p',
@@ -141,6 +149,39 @@ async function follow(what: string, done: (r: Rollout) => boolean, promoteAfterM
     }
     await sleep(250);
   }
+}
+
+/** The blue-green sample: blue deployed, green previewed, promoted, and blue scaled down after it. */
+async function blueGreen(): Promise<void> {
+  say(
+    `applying ${BG_NAME} (blue-green: argoproj/rollouts-demo:blue, 3 replicas, active and preview Services, auto-promotion off)`,
+  );
+  await k('apply', '-f', BG_MANIFEST);
+  await follow('the blue-green Rollout is Healthy', isHealthy, 0, BG_NAME);
+  say(
+    'changing its image to argoproj/rollouts-demo:green: the preview Service selects green first, active stays on blue',
+  );
+  await k(
+    '-n',
+    NAMESPACE,
+    'patch',
+    'rollout',
+    BG_NAME,
+    '--type=json',
+    '-p',
+    '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"argoproj/rollouts-demo:green"}]',
+  );
+  const changed = (await getRollout(BG_NAME)).metadata.generation;
+  const final = await follow(
+    'the green version is Healthy',
+    (r) =>
+      isHealthy(r) && r.metadata.generation === changed && r.status?.stableRS === r.status?.currentPodHash,
+    values.once ? 1000 : 5000,
+    BG_NAME,
+  );
+  say(
+    `Healthy: rollouts-demo:green is active (ReplicaSet ${BG_NAME}-${final.status?.stableRS ?? '?'}); blue is scaled down after scaleDownDelaySeconds (10 s)`,
+  );
 }
 
 try {
@@ -197,6 +238,9 @@ try {
     `Healthy: rollouts-demo:yellow is the stable version (ReplicaSet ${NAME}-${final.status?.stableRS ?? '?'})`,
   );
   say(`the Rollout tab: ${url}`);
+  await blueGreen();
+  const bgNode = encodeURIComponent(`argoproj.io/Rollout/${NAMESPACE}/${BG_NAME}/0`);
+  say(`the blue-green Rollout's tab: ${host.url}applications/local?node=${bgNode}&tab=extension-0`);
 
   if (values.once) await shutdown(0);
   say(

@@ -75,3 +75,32 @@ test('passedSteps names the steps completed between two reads', () => {
   expect(passedSteps(rollout({ currentStepIndex: 2 }), 1)).toEqual([]);
   expect(passedSteps(rollout({ currentStepIndex: 2 }), undefined)).toEqual([]);
 });
+
+test('progressLine for blue-green names what the active and preview Services select', () => {
+  const r: Rollout = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'bg', generation: 2 },
+    spec: {
+      selector: { matchLabels: { app: 'bg' } },
+      strategy: { blueGreen: { activeService: 'a', previewService: 'p', autoPromotionEnabled: false } },
+    },
+    status: {
+      phase: 'Paused',
+      message: 'BlueGreenPause',
+      currentPodHash: 'bbb',
+      stableRS: 'aaa',
+      blueGreen: { activeSelector: 'aaa', previewSelector: 'bbb' },
+      pauseConditions: [{ reason: 'BlueGreenPause', startTime: '2026-11-23T10:00:00Z' }],
+    },
+  };
+  expect(progressLine(r, [rs('aaa', 'blue', '1', 3, 3), rs('bbb', 'green', '2', 3, 3)])).toBe(
+    'Paused (BlueGreenPause) · active → blue · preview → green · green (preview) 3/3 ready, blue (stable, active) 3/3 ready',
+  );
+  expect(atIndefinitePause(r)).toBe(true);
+  const timed = {
+    ...r,
+    spec: { ...r.spec, strategy: { blueGreen: { activeService: 'a', autoPromotionSeconds: 5 } } },
+  };
+  expect(atIndefinitePause(timed)).toBe(false);
+});

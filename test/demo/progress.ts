@@ -1,6 +1,7 @@
-// What `make demo` prints about a canary Rollout: one line per observed state (phase, step i/n
-// with the step itself, set weight, ReplicaSet sizes with their images and roles), and whether the
-// Rollout waits at an indefinite pause the demo should promote. Pure: it reads the objects given.
+// What `make demo` prints about a Rollout: one line per observed state (canary: phase, step i/n
+// with the step itself, set weight; blue-green: phase, what the active and preview Services
+// select; then ReplicaSet sizes with their images and roles), and whether the Rollout waits at an
+// indefinite pause the demo should promote. Pure: it reads the objects given.
 import type { Rollout } from '@rollout-kit/api';
 
 /** The ReplicaSet fields the demo reads, as the API server returns them. */
@@ -59,6 +60,14 @@ function image(rs: ReplicaSetLike): string {
 function role(rollout: Rollout, hash: string | undefined): string {
   const status = rollout.status;
   if (hash === undefined) return '';
+  if (rollout.spec.strategy?.blueGreen) {
+    const roles = [
+      hash === status?.stableRS ? 'stable' : '',
+      hash === status?.blueGreen?.activeSelector ? 'active' : '',
+      hash === status?.blueGreen?.previewSelector ? 'preview' : '',
+    ].filter((r) => r !== '');
+    return roles.length > 0 ? roles.join(', ') : 'old';
+  }
   if (hash === status?.stableRS && hash === status.currentPodHash) return 'stable';
   if (hash === status?.stableRS) return 'stable';
   if (hash === status?.currentPodHash) return 'canary';
@@ -87,6 +96,14 @@ export function progressLine(rollout: Rollout, replicaSets: readonly ReplicaSetL
   const index = status.currentStepIndex ?? 0;
   const phase = status.phase ?? 'Pending';
   const message = status.message !== undefined && status.message !== '' ? ` (${status.message})` : '';
+  if (rollout.spec.strategy?.blueGreen) {
+    const tagOf = (hash: string | undefined) => {
+      const rs = replicaSets.find((r) => hash !== undefined && r.metadata?.labels?.[HASH_LABEL] === hash);
+      return rs ? image(rs) : 'none';
+    };
+    const services = `active → ${tagOf(status.blueGreen?.activeSelector)} · preview → ${tagOf(status.blueGreen?.previewSelector)}`;
+    return `${phase}${message} · ${services} · ${replicaSetSummary(rollout, replicaSets)}`;
+  }
   const step =
     list.length === 0
       ? 'no steps'
@@ -110,10 +127,21 @@ export function passedSteps(rollout: Rollout, lastIndex: number | undefined): st
   return out;
 }
 
-/** True when the Rollout waits at a canary pause step without a duration: only a promote moves it on. */
+/**
+ * True when the Rollout waits at a canary pause step without a duration, or in a blue-green
+ * preview with auto-promotion off: only a promote moves it on.
+ */
 export function atIndefinitePause(rollout: Rollout): boolean {
   const status = rollout.status;
   if (status === undefined || status.abort === true) return false;
+  const blueGreen = rollout.spec.strategy?.blueGreen;
+  if (blueGreen) {
+    return (
+      blueGreen.autoPromotionEnabled === false &&
+      !blueGreen.autoPromotionSeconds &&
+      (status.pauseConditions ?? []).some((c) => c.reason === 'BlueGreenPause')
+    );
+  }
   const step = steps(rollout)[status.currentStepIndex ?? 0];
   return (
     step?.pause !== undefined &&

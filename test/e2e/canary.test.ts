@@ -1,7 +1,9 @@
 // The canary controller end to end on the real control plane, driven with the official
 // kubectl-argo-rollouts plugin: the steps 25% → pause → 50% → pause 10s → 100% checked at every
 // step, abort and retry, promote --full, and an invalid spec that leaves the stable version up.
+// At each stage Argo CD's own Rollout health check (its health.lua) reads our status.
 import type { Rollout } from '@rollout-kit/api';
+import { argoCdHealth, waitForArgoCdHealth } from '../support/argocd-lua.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
@@ -49,6 +51,7 @@ async function deployStable(): Promise<string> {
   await createRollout(ns.name, canaryRollout('argoproj/rollouts-demo:blue'));
   const first = await waitForRollout(ns.name, 'web', 'the initial deploy is Healthy', healthy);
   expect(first.status).toMatchObject({ currentStepIndex: 4, availableReplicas: 4 });
+  expect((await argoCdHealth(ns.name)).status).toBe('Healthy');
   return first.status!.stableRS!;
 }
 
@@ -70,6 +73,7 @@ test('a 4-replica canary walks its steps with promote and a timed pause', async 
     stableRS: stable,
     controllerPause: true,
   });
+  expect(await argoCdHealth(ns.name)).toEqual({ status: 'Suspended', message: 'CanaryPauseStep' });
   expect(await replicaSetSizes(ns.name, 'web')).toEqual({
     [stable]: { spec: 3, available: 3 },
     [canary]: { spec: 1, available: 1 },
@@ -87,6 +91,7 @@ test('a 4-replica canary walks its steps with promote and a timed pause', async 
     [canary]: { spec: 2, available: 2 },
   });
   expect(timed.status?.pauseConditions?.[0]?.reason).toBe('CanaryPauseStep');
+  expect((await argoCdHealth(ns.name)).status).toBe('Suspended');
 
   const done = await waitForRollout(
     ns.name,
@@ -97,6 +102,7 @@ test('a 4-replica canary walks its steps with promote and a timed pause', async 
   );
   expect(done.status).toMatchObject({ currentStepIndex: 4, stableRS: canary, currentPodHash: canary });
   expect(done.status?.pauseConditions).toBeUndefined();
+  expect((await argoCdHealth(ns.name)).status).toBe('Healthy');
   expect(await replicaSetSizes(ns.name, 'web')).toEqual({
     [stable]: { spec: 0, available: 0 },
     [canary]: { spec: 4, available: 4 },
@@ -133,6 +139,10 @@ test('abort scales the canary away and leaves the Rollout Degraded; retry and pr
   );
   expect(aborted.status?.message).toBe('RolloutAborted: Rollout aborted update to revision 2');
   expect(aborted.status).toMatchObject({ abort: true, currentStepIndex: 0, stableRS: stable });
+  expect(await argoCdHealth(ns.name)).toEqual({
+    status: 'Degraded',
+    message: 'RolloutAborted: Rollout aborted update to revision 2',
+  });
   const canary = aborted.status!.currentPodHash!;
   await waitFor(
     'the stable ReplicaSet back at 4 and the canary at 0',
@@ -219,4 +229,37 @@ test('a new revision never shrinks the stable ReplicaSet below its share of the 
     .map((e) => e.message ?? '')
     .filter((m) => m.includes(`web-${stable} `) && m.includes('Scaled down'));
   expect(stableMoves).toEqual([`Scaled down ReplicaSet web-${stable} (revision 1) from 20 to 18`]);
+});
+
+test('Argo CD reads Progressing while the canary pods are not ready, and Degraded past the deadline', async () => {
+  const stable = await deployStable();
+  await patchRollout(ns.name, 'web', {
+    spec: {
+      progressDeadlineSeconds: 30,
+      template: {
+        metadata: { labels: { app: 'web', 'rollout-kit.test/readiness': 'fail' } },
+        spec: { containers: [{ name: 'web', image: 'argoproj/rollouts-demo:never-ready' }] },
+      },
+    },
+  });
+  // First "Waiting for rollout spec update to be observed", then our phase and message surface.
+  const progressing = await waitFor(
+    'Argo CD health Progressing on the unready canary',
+    async () => {
+      const health = await argoCdHealth(ns.name);
+      return health.status === 'Progressing' &&
+        health.message !== 'Waiting for rollout spec update to be observed'
+        ? health
+        : undefined;
+    },
+    { observe: () => argoCdHealth(ns.name) },
+  );
+  expect(progressing.message).toMatch(
+    /^(more replicas need to be updated|updated replicas are still becoming available)$/,
+  );
+  expect((await replicaSetSizes(ns.name, 'web'))[stable]).toEqual({ spec: 3, available: 3 });
+  const degraded = await waitForArgoCdHealth(ns.name, 'Degraded');
+  expect(degraded.message).toMatch(
+    /^ProgressDeadlineExceeded: ReplicaSet "web-\w+" has timed out progressing\.$/,
+  );
 });

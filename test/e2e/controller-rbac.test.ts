@@ -14,6 +14,7 @@ import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import { createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { applyObject, getObject, installTrafficCrds } from './traffic-support.ts';
 import {
   canaryRollout,
   controllerPorts,
@@ -200,6 +201,139 @@ test('the namespaced Role is enough for a --namespaced controller', async () => 
   await waitForRollout(ns.name, 'web', 'the initial deploy is Healthy', healthy);
   expect(await leaseHolder(ns.name, `${LEASE}-${instanceId}`)).toMatch(/.+/);
   expect(controller.lines().filter((l) => /forbidden/i.test(JSON.stringify(l)))).toEqual([]);
+});
+
+const TRAFFIC_GROUPS = [
+  'networking.k8s.io',
+  'networking.istio.io',
+  'split.smi-spec.io',
+  'gateway.networking.k8s.io',
+];
+
+test('the traffic routing rules are the same cluster-wide and namespaced, and only the verbs used', () => {
+  const trafficRules = (file: string) =>
+    (
+      manifestsOf(file).find((o) => o.kind.endsWith('Role') && o.metadata.name === 'argo-rollouts')?.rules ??
+      []
+    ).filter((r) => r.apiGroups.some((g) => TRAFFIC_GROUPS.includes(g)));
+  const cluster = trafficRules('install/cluster-rbac.yaml');
+  expect(cluster).toEqual([
+    { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['get', 'create', 'update'] },
+    {
+      apiGroups: ['networking.istio.io'],
+      resources: ['virtualservices', 'destinationrules'],
+      verbs: ['get', 'update'],
+    },
+    { apiGroups: ['split.smi-spec.io'], resources: ['trafficsplits'], verbs: ['get', 'create', 'update'] },
+    {
+      apiGroups: ['gateway.networking.k8s.io'],
+      resources: ['httproutes', 'grpcroutes'],
+      verbs: ['get', 'update'],
+    },
+  ]);
+  expect(trafficRules('namespaced/namespaced-rbac.yaml')).toEqual(cluster);
+});
+
+test('the namespaced Role is enough for every traffic router at once', async () => {
+  await installTrafficCrds();
+  const instanceId = newInstanceId('traffic-rbac');
+  const objects = allowInstanceLease(manifestsOf('namespaced/namespaced-rbac.yaml'), instanceId);
+  for (const o of objects) {
+    o.metadata.namespace = ns.name;
+    for (const s of o.subjects ?? []) s.namespace = ns.name;
+  }
+  await apply(objects, `traffic-${instanceId}`);
+  await kube().core.createNamespacedServiceAccount({
+    namespace: ns.name,
+    body: { metadata: { name: 'argo-rollouts' } },
+  });
+  for (const name of ['web-canary', 'web-stable'])
+    await kube().core.createNamespacedService({
+      namespace: ns.name,
+      body: { metadata: { name }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+    });
+  const backends = [
+    { name: 'web-stable', port: 80, weight: 100 },
+    { name: 'web-canary', port: 80, weight: 0 },
+  ];
+  await applyObject(ns.name, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'web' },
+    spec: {
+      rules: [
+        {
+          http: {
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: 'web-stable', port: { number: 80 } } },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  });
+  await applyObject(ns.name, {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'VirtualService',
+    metadata: { name: 'web' },
+    spec: { http: [{ route: backends.map((b) => ({ destination: { host: b.name }, weight: b.weight })) }] },
+  });
+  for (const kind of ['HTTPRoute', 'GRPCRoute'])
+    await applyObject(ns.name, {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind,
+      metadata: { name: 'web' },
+      spec: { rules: [{ backendRefs: backends }] },
+    });
+  const kubeconfig = writeKubeconfig(join(tmp, `traffic-${instanceId}`), {
+    token: await tokenFor(ns.name, 'argo-rollouts'),
+    namespace: ns.name,
+  });
+  controller = launchController(`traffic-rbac-${instanceId}`, {
+    kubeconfig,
+    args: [`--instance-id=${instanceId}`, '--namespaced', '--leader-elect=true'],
+    env: { POD_NAMESPACE: ns.name },
+  });
+  const rollout = canaryRollout({ name: 'web', instanceId, image: 'argoproj/rollouts-demo:blue' });
+  rollout.spec.strategy = {
+    canary: {
+      canaryService: 'web-canary',
+      stableService: 'web-stable',
+      trafficRouting: {
+        nginx: { stableIngress: 'web' },
+        istio: { virtualService: { name: 'web' } },
+        smi: {},
+        plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'web', grpcRoute: 'web' } },
+      },
+      steps: [{ setWeight: 50 }, { pause: { duration: '1s' } }],
+    },
+  };
+  await createRollout(ns.name, rollout);
+  const first = await waitForRollout(ns.name, 'web', 'the initial deploy is Healthy', healthy);
+  await patchRollout(ns.name, 'web', setImage('argoproj/rollouts-demo:yellow'));
+  await waitForRollout(
+    ns.name,
+    'web',
+    'Healthy on the new revision',
+    (r) => healthy(r) && r.status?.stableRS !== first.status?.stableRS,
+    90_000,
+  );
+  expect(controller.lines().filter((l) => /forbidden/i.test(JSON.stringify(l)))).toEqual([]);
+  // Every router was written: the objects the controller creates exist, the edited ones changed.
+  expect(await getObject(ns.name, 'ingress', 'web-web-canary')).toBeDefined();
+  expect(await getObject(ns.name, 'trafficsplits.split.smi-spec.io', 'web')).toBeDefined();
+  for (const resource of [
+    'virtualservices.networking.istio.io',
+    'httproutes.gateway.networking.k8s.io',
+    'grpcroutes.gateway.networking.k8s.io',
+  ]) {
+    const obj = await getObject<{ metadata: { generation: number } }>(ns.name, resource, 'web');
+    expect([resource, (obj?.metadata.generation ?? 0) > 1]).toEqual([resource, true]);
+  }
 });
 
 test('a missing rule is reported on the Rollout and in the log, and the process keeps running', async () => {

@@ -25,6 +25,8 @@ export interface ScalingInput {
   stableRS?: ReplicaSetCounts;
   /** Every other owned ReplicaSet, newest revision first. */
   otherRSs: readonly ReplicaSetCounts[];
+  /** ReplicaSets waiting on a scale-down deadline: left as they are. */
+  held?: ReadonlySet<string>;
 }
 
 /** Whether scaling waits: spec.paused, or a pause for an inconclusive analysis or experiment. */
@@ -54,14 +56,15 @@ export function desiredCanaryCounts(input: ScalingInput): CanaryCounts {
  * much as the availability budget Σ available − (R − maxUnavailable) allows.
  */
 export function nextScaleAction(input: ScalingInput): ScaleAction | undefined {
-  const { rollout, newRS, stableRS, otherRSs } = input;
+  const { rollout, newRS, stableRS } = input;
   if (scalingHeld(rollout)) return undefined;
+  const otherRSs = input.otherRSs.filter((rs) => !input.held?.has(rs.name));
   const desired = desiredCanaryCounts(input);
   const separateStable = stableRS && (!newRS || stableRS.name !== newRS.name) ? stableRS : undefined;
   if (separateStable && separateStable.specReplicas !== desired.stable) {
     return { name: separateStable.name, from: separateStable.specReplicas, to: desired.stable };
   }
-  if (newRS && newRS.specReplicas !== desired.canary) {
+  if (newRS && newRS.specReplicas !== desired.canary && !input.held?.has(newRS.name)) {
     return { name: newRS.name, from: newRS.specReplicas, to: desired.canary };
   }
   const live = otherRSs.filter((rs) => rs.specReplicas > 0);
@@ -69,7 +72,9 @@ export function nextScaleAction(input: ScalingInput): ScaleAction | undefined {
   const unhealthy = live.find((rs) => rs.availableReplicas < rs.specReplicas);
   if (unhealthy)
     return { name: unhealthy.name, from: unhealthy.specReplicas, to: unhealthy.availableReplicas };
-  const all = [newRS, separateStable, ...otherRSs].filter((rs): rs is ReplicaSetCounts => rs !== undefined);
+  const all = [newRS, separateStable, ...input.otherRSs].filter(
+    (rs): rs is ReplicaSetCounts => rs !== undefined,
+  );
   const available = all.reduce((sum, rs) => sum + rs.availableReplicas, 0);
   const budget = available - (specReplicas(rollout) - maxUnavailable(rollout));
   const first = live[0];

@@ -107,6 +107,35 @@ describe('canaryServiceSwitches', () => {
     ).toEqual(want);
   });
 
+  test('an aborted routed canary sends its canary Service back to stable; a basic one does not', () => {
+    const canaryOn = {
+      ...services,
+      'web-canary': { ...services['web-canary'], selector: { 'rollouts-pod-template-hash': 'b' } },
+    };
+    const routed = {
+      metadata: rollout.metadata,
+      spec: {
+        strategy: {
+          canary: {
+            canaryService: 'web-canary',
+            stableService: 'web-stable',
+            trafficRouting: { nginx: { stableIngress: 'web' } },
+          },
+        },
+      },
+      status: { abort: true },
+    };
+    const switches = (r: typeof routed) =>
+      canaryServiceSwitches({
+        rollout: r,
+        services: canaryOn,
+        newRS: rs('b', 1, 1),
+        stableRS: rs('a', 3, 3),
+      }).map((s) => `${s.service}=${s.hash}`);
+    expect(switches(routed)).toEqual(['web-canary=a']);
+    expect(switches({ ...routed, status: { abort: false } })).toEqual([]);
+  });
+
   test('a blue-green Rollout has no canary switches', () => {
     const bg = { ...rollout, spec: { strategy: { blueGreen: { activeService: 'x' } } } };
     expect(canaryServiceSwitches({ rollout: bg, services, newRS: rs('b', 1, 1) })).toEqual([]);

@@ -69,7 +69,7 @@ export function serviceSwitch(
  * stable RS, the canary Service the new RS (the stable one first, as upstream orders them).
  */
 export function canaryServiceSwitches(input: {
-  rollout: Pick<Rollout, 'metadata' | 'spec'>;
+  rollout: Pick<Rollout, 'metadata' | 'spec' | 'status'>;
   services: Readonly<Record<string, ServiceView>>;
   newRS?: ReplicaSet;
   stableRS?: ReplicaSet;
@@ -79,7 +79,13 @@ export function canaryServiceSwitches(input: {
   const lookup = (name: string | undefined) => (name ? input.services[name] : undefined);
   return [
     serviceSwitch(input.rollout, lookup(canary.stableService), input.stableRS),
-    serviceSwitch(input.rollout, lookup(canary.canaryService), input.newRS),
+    // An aborted routed canary sends its canary Service back to stable too: nothing should reach
+    // the pods being drained.
+    serviceSwitch(
+      input.rollout,
+      lookup(canary.canaryService),
+      canary.trafficRouting && input.rollout.status?.abort ? input.stableRS : input.newRS,
+    ),
   ].filter((s): s is ServiceSwitch => s !== undefined);
 }
 

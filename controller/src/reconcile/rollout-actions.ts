@@ -6,7 +6,9 @@ import type { Rollout } from '@rollout-kit/api';
 import {
   DESIRED_REPLICAS_ANNOTATION,
   EPHEMERAL_METADATA_ANNOTATION,
+  EVENT_SWITCH_SERVICE,
   REVISION_ANNOTATION,
+  SCALE_DOWN_DEADLINE_ANNOTATION,
 } from '@rollout-kit/api';
 import { serviceSwitchPatch, type ServiceSwitch } from '../canary/services.ts';
 import type { InvolvedObject } from '../kube/events.ts';
@@ -218,6 +220,9 @@ export async function switchService(
     { rollout: `${namespace}/${rollout.metadata.name}`, service: s.service, from: s.from, to: s.hash },
     'switched Service selector',
   );
+  // Upstream's wording, with an empty "from" when the Service had no hash key yet.
+  const message = `Switched selector for service '${s.service}' from '${s.from ?? ''}' to '${s.hash}'`;
+  await recordAll(deps, rollout, [{ type: 'Normal', reason: EVENT_SWITCH_SERVICE, message }]);
 }
 
 /**
@@ -318,17 +323,21 @@ export async function deleteReplicaSet(
   }
 }
 
+/** Scales an RS and records R on it; `clearDeadline` drops its scale-down deadline in the same patch. */
 export async function scaleReplicaSet(
   deps: RolloutReconcilerDeps,
   namespace: string,
   name: string,
   replicas: number,
   desired: number,
+  options: { clearDeadline?: boolean } = {},
 ): Promise<void> {
+  const annotations: Record<string, string | null> = { [DESIRED_REPLICAS_ANNOTATION]: String(desired) };
+  if (options.clearDeadline) annotations[SCALE_DOWN_DEADLINE_ANNOTATION] = null;
   await kubeCall(`scaling ReplicaSet ${namespace}/${name} to ${replicas}`, () =>
     deps.client.requestJson('PATCH', `${replicaSetsPath(namespace)}/${encodeURIComponent(name)}`, {
       body: {
-        metadata: { annotations: { [DESIRED_REPLICAS_ANNOTATION]: String(desired) } },
+        metadata: { annotations },
         spec: { replicas },
       },
       contentType: 'application/merge-patch+json',

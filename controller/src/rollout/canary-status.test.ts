@@ -246,3 +246,10 @@ describe('progress deadline', () => {
     expect(byType(r.status.conditions).Progressing).toBe('True/ReplicaSetUpdated');
   });
 });
+
+test('a resume given while the spec is invalid is kept for the pass that can act on it', () => {
+  const resumed = { controllerPause: true, pauseConditions: undefined };
+  const invalid = canaryStatus(input({}, resumed, { invalidSpec: 'The Rollout "web" is invalid: x' }));
+  expect(invalid.status.controllerPause).toBe(true);
+  expect(canaryStatus(input({}, resumed)).status.controllerPause).toBeUndefined();
+});

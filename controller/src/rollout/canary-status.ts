@@ -1,7 +1,8 @@
 // The rest of a canary Rollout's status after progression decided the step fields: replica
 // counts, the conditions (Available, Progressing with the progress deadline, Paused, Healthy,
 // Completed, InvalidSpec), phase and message, and the events upstream records when pause,
-// abort or completion change. Pure, in the order of upstream's status write pipeline.
+// abort or completion change. Pure, in the order of upstream's status write pipeline. Blue-green
+// shares the pipeline and tells what differs for it through a StrategyStatusView.
 import type { Condition, Rollout, RolloutStatus } from '@rollout-kit/api';
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS } from '@rollout-kit/api';
 import type { ProgressionFields } from '../canary/progression.ts';
@@ -22,7 +23,25 @@ export interface CanaryStatusInput {
   invalidSpec?: string;
   /** Another ReplicaSet waits on a scale-down deadline: the progress deadline is not evaluated. */
   scaleDownPending?: boolean;
+  /** Another strategy's view of the parts that differ from canary (blue-green). */
+  view?: StrategyStatusView;
   now: number;
+}
+
+/** What a strategy other than canary says about the parts of the status that are its own. */
+export interface StrategyStatusView {
+  availableReplicas: number;
+  readyReplicas: number;
+  HPAReplicas: number;
+  selector: string;
+  /** Everything the strategy does is done (part of the Healthy predicate). */
+  complete: boolean;
+  /** Strategy-specific progress, which refreshes the progress deadline's clock. */
+  progressed: boolean;
+  /** Waiting on purpose (analysis): the progress deadline is not evaluated. */
+  waiting: boolean;
+  /** Why the strategy aborted the Rollout in this pass, for the condition and the event. */
+  abortReason?: string;
 }
 
 export interface CanaryStatusResult {
@@ -38,7 +57,7 @@ const sum = (rss: readonly ReplicaSet[], pick: (rs: ReplicaSet) => number | unde
   rss.reduce((total, rs) => total + (pick(rs) ?? 0), 0);
 
 export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
-  const { rollout, fields, newRS, replicaSets, now } = input;
+  const { rollout, fields, newRS, replicaSets, view, now } = input;
   const old = rollout.status ?? {};
   const r = rollout.spec.replicas ?? 1;
   const nowIso = iso(now);
@@ -53,11 +72,21 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
     availableReplicas: sum(replicaSets, (rs) => rs.status?.availableReplicas),
     HPAReplicas: sum(replicaSets, (rs) => rs.status?.replicas),
     selector: formatLabelSelector(rollout.spec.selector),
+    ...(view
+      ? {
+          availableReplicas: view.availableReplicas,
+          readyReplicas: view.readyReplicas,
+          HPAReplicas: view.HPAReplicas,
+          selector: view.selector,
+        }
+      : {}),
   };
-  // The controller holds controllerPause only while a pause condition of its own remains.
+  // The controller holds controllerPause only while a pause condition of its own remains. While
+  // the spec is invalid nothing progressed, so a resume (controllerPause with no condition) is
+  // kept for the pass that can act on it.
   if (!status.pauseConditions?.length) {
     status.pauseConditions = undefined;
-    status.controllerPause = undefined;
+    if (!input.invalidSpec) status.controllerPause = undefined;
   }
   if (status.stableRS === status.currentPodHash) status.promoteFull = undefined;
 
@@ -79,9 +108,8 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
     status.updatedReplicas === r &&
     status.availableReplicas === r &&
     old.observedGeneration === String(rollout.metadata.generation ?? 0) &&
-    stepsDone &&
     completed &&
-    status.replicas === r;
+    (view ? view.complete : stepsDone && status.replicas === r);
 
   const rsName = newRS?.metadata.name;
   const progressed =
@@ -91,7 +119,8 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
     (status.availableReplicas ?? 0) > (old.availableReplicas ?? 0) ||
     old.stableRS !== status.stableRS ||
     old.currentStepIndex !== status.currentStepIndex ||
-    old.currentStepHash !== status.currentStepHash;
+    old.currentStepHash !== status.currentStepHash ||
+    view?.progressed === true;
 
   let recheckAt: number | undefined;
   if (status.abort) {
@@ -101,11 +130,11 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
         type: 'Progressing',
         status: 'False',
         reason: 'RolloutAborted',
-        message: abortedMessage(input.revision),
+        message: abortedMessage(input.revision, view?.abortReason),
       },
       nowIso,
     );
-    if (!old.abortedAt) events.push(rolloutEvents.aborted(abortedMessage(input.revision)));
+    if (!old.abortedAt) events.push(rolloutEvents.aborted(abortedMessage(input.revision, view?.abortReason)));
   } else if (old.abortedAt && !status.abortedAt) {
     conditions = setCondition(
       conditions,
@@ -155,7 +184,7 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
     const step = steps[status.currentStepIndex ?? 0];
     const waiting =
       step?.pause !== undefined || step?.analysis !== undefined || step?.experiment !== undefined;
-    const exempt = input.scaleDownPending === true || waiting;
+    const exempt = input.scaleDownPending === true || waiting || view?.waiting === true;
     ({ conditions, recheckAt } = progressDeadline(conditions, rollout, { rsName, completed, exempt, now }));
     if (
       findCondition(conditions, 'Progressing')?.reason === 'ProgressDeadlineExceeded' &&
@@ -228,7 +257,11 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
   }
   status.conditions = conditions;
 
-  const hadPause = (old.pauseConditions?.length ?? 0) > 0;
+  // A user's promote removes the pause conditions itself and leaves controllerPause: the pause
+  // ends in this pass all the same (upstream reads it off the Paused condition).
+  const userResumed =
+    old.controllerPause === true && findCondition(old.conditions, 'Paused')?.status === 'True';
+  const hadPause = (old.pauseConditions?.length ?? 0) > 0 || userResumed;
   const hasPause = (status.pauseConditions?.length ?? 0) > 0;
   if (!hadPause && hasPause) events.push(rolloutEvents.paused(status.pauseConditions?.[0]?.reason ?? ''));
   if (hadPause && !hasPause && !status.abort) events.push(rolloutEvents.resumed());

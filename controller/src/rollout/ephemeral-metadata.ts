@@ -143,13 +143,18 @@ export function canaryEphemeralSyncs(input: {
     .filter((s): s is EphemeralSync => s !== undefined);
 }
 
-/** The metadata a new RS is created with: canary metadata if a different stable RS exists. */
+/**
+ * The metadata a new RS is created with: canary (preview) metadata if a different stable RS
+ * exists, else stable (active) metadata.
+ */
 export function newReplicaSetMetadata(
   rollout: Pick<Rollout, 'spec' | 'status'>,
   hash: string,
 ): PodMetadata | undefined {
-  const canary = rollout.spec.strategy?.canary;
-  if (!canary) return undefined;
+  const { canary, blueGreen } = rollout.spec.strategy ?? {};
   const stable = rollout.status?.stableRS;
-  return stable && stable !== hash ? canary.canaryMetadata : canary.stableMetadata;
+  const updating = Boolean(stable) && stable !== hash;
+  if (canary) return updating ? canary.canaryMetadata : canary.stableMetadata;
+  if (blueGreen) return updating ? blueGreen.previewMetadata : blueGreen.activeMetadata;
+  return undefined;
 }

@@ -301,3 +301,53 @@ test.each<{
 ])('selectorMatches: $name', ({ selector, labels, want }) => {
   expect(selectorMatches(selector, labels)).toBe(want);
 });
+
+describe('traffic routing fields', () => {
+  const routed = (trafficRouting: Record<string, unknown>, steps: unknown[] = [{ setWeight: 25 }]) => {
+    const ro = base();
+    Object.assign(canaryOf(ro), { trafficRouting, steps });
+    return ro;
+  };
+  const header = (headerValue: Record<string, string>) => ({
+    setHeaderRoute: { name: 'h', match: [{ headerName: 'x', headerValue }] },
+  });
+  test.each<{ name: string; ro: RolloutLike; want: string | undefined }>([
+    {
+      name: 'a header match with two values',
+      ro: routed({ istio: { virtualService: { name: 'vs' } }, managedRoutes: [{ name: 'h' }] }, [
+        header({ exact: 'a', prefix: 'b' }),
+      ]),
+      want: 'spec.strategy.steps[0].setHeaderRoute.match[0]: Invalid value: {"exact":"a","prefix":"b"}: StringMatch match value must have exactly one of the following: exact, regex, prefix',
+    },
+    {
+      name: 'ALB header routes take exact values only',
+      ro: routed({ alb: { ingress: 'web', servicePort: 80 }, managedRoutes: [{ name: 'h' }] }, [
+        header({ regex: 'a.*' }),
+      ]),
+      want: `spec.strategy.steps[0].setHeaderRoute.match[0]: Invalid value: {"regex":"a.*"}: SetHeaderRoute match value invalid. ALB supports 'exact' value only`,
+    },
+    {
+      name: 'NGINX needs a stable Ingress (our check)',
+      ro: routed({ nginx: {} }),
+      want: 'spec.strategy.canary.trafficRouting.nginx: Required value: NGINX traffic routing needs one of stableIngress, stableIngresses',
+    },
+    {
+      name: 'mirror routes are accepted with the Gateway API router (our extension)',
+      ro: routed(
+        { plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'web' } }, managedRoutes: [{ name: 'm' }] },
+        [{ setMirrorRoute: { name: 'm', match: [{ path: { prefix: '/' } }] } }],
+      ),
+      want: undefined,
+    },
+    {
+      name: 'mirror routes with NGINX are not',
+      ro: routed({ nginx: { stableIngress: 'web' }, managedRoutes: [{ name: 'm' }] }, [
+        { setMirrorRoute: { name: 'm' } },
+      ]),
+      want: 'spec.strategy.steps[0].setMirrorRoute: Invalid value: {"name":"m"}: SetMirrorRoute requires TrafficRouting, supports Istio only',
+    },
+  ])('$name', ({ ro, want }) => {
+    const errors = validateRollout(ro);
+    expect(errors[0] && fieldErrorString(errors[0])).toBe(want);
+  });
+});

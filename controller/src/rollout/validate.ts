@@ -6,6 +6,7 @@ import type { AntiAffinity, CanaryStep, IntOrString, LabelSelector, Rollout } fr
 import { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '@rollout-kit/api';
 import { intOrPercentCount, InvalidIntOrPercentError } from '../canary/replicas.ts';
 import { pauseDurationSeconds } from '../canary/steps.ts';
+import { GATEWAY_API_PLUGIN } from '../traffic/gateway-api.ts';
 
 /** A k8s field.Error: `<field>: <Type>[: <value>][: <detail>]`. */
 export interface FieldError {
@@ -79,6 +80,11 @@ export const MESSAGES = {
   setCanaryScale: 'SetCanaryScale requires TrafficRouting to be set',
   setHeaderRoute: 'SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix',
   setMirrorRoute: 'SetMirrorRoute requires TrafficRouting, supports Istio only',
+  stringMatchMultiple: 'StringMatch match value must have exactly one of the following: exact, regex, prefix',
+  stringMatchMissing:
+    'StringMatch value missed, match value must have one of the following: exact, regex, prefix',
+  headerRouteAlb: "SetHeaderRoute match value invalid. ALB supports 'exact' value only",
+  routerTarget: (router: string, fields: string) => `${router} traffic routing needs one of ${fields}`,
   routeNotManaged:
     'Steps define a route that does not exist in spec.strategy.canary.trafficRouting.managedRoutes',
   experimentWeight: 'Experiment template weight cannot be set unless TrafficRouting is enabled',
@@ -286,9 +292,11 @@ function validateStep(spec: Spec, step: CanaryStep, i: number): FieldError[] {
   if (step.setHeaderRoute !== undefined && !(tr?.istio || tr?.alb || tr?.apisix || tr?.plugins)) {
     errors.push(invalid(`${path}.setHeaderRoute`, step.setHeaderRoute, MESSAGES.setHeaderRoute));
   }
-  if (step.setMirrorRoute !== undefined && !tr?.istio) {
+  // Not upstream: our built-in Gateway API router mirrors too, so its plugin config is accepted.
+  if (step.setMirrorRoute !== undefined && !tr?.istio && !tr?.plugins?.[GATEWAY_API_PLUGIN]) {
     errors.push(invalid(`${path}.setMirrorRoute`, step.setMirrorRoute, MESSAGES.setMirrorRoute));
   }
+  errors.push(...routeMatchErrors(step, path, tr?.alb !== undefined));
   if (tr && (step.setHeaderRoute || step.setMirrorRoute)) {
     if (!tr.managedRoutes) {
       const message = MESSAGES.missingField('spec.strategy.canary.trafficRouting.managedRoutes');
@@ -310,6 +318,62 @@ function validateStep(spec: Spec, step: CanaryStep, i: number): FieldError[] {
       errors.push(invalid(`${path}.experiment.templates[${j}].weight`, t.weight, MESSAGES.experimentWeight));
     }
   });
+  return errors;
+}
+
+type StringMatch = { exact?: string; regex?: string; prefix?: string };
+
+/** Exactly one of exact/regex/prefix in each header or mirror match (ALB: exact only). */
+function stringMatchError(
+  match: StringMatch | undefined,
+  field: string,
+  albOnly: boolean,
+): FieldError | undefined {
+  if (albOnly) {
+    if (!match) return invalid(field, null, MESSAGES.stringMatchMissing);
+    return !match.exact || match.regex || match.prefix
+      ? invalid(field, match, MESSAGES.headerRouteAlb)
+      : undefined;
+  }
+  const set = [match?.exact, match?.regex, match?.prefix].filter((v) => v).length;
+  if (set === 1) return undefined;
+  return invalid(field, match ?? null, set > 1 ? MESSAGES.stringMatchMultiple : MESSAGES.stringMatchMissing);
+}
+
+function routeMatchErrors(step: CanaryStep, path: string, alb: boolean): FieldError[] {
+  const errors: (FieldError | undefined)[] = [];
+  (step.setHeaderRoute?.match ?? []).forEach((m, j) =>
+    errors.push(stringMatchError(m.headerValue, `${path}.setHeaderRoute.match[${j}]`, alb)),
+  );
+  (step.setMirrorRoute?.match ?? []).forEach((m, j) => {
+    const field = `${path}.setMirrorRoute.match[${j}]`;
+    if (m.method) errors.push(stringMatchError(m.method, field, false));
+    if (m.path) errors.push(stringMatchError(m.path, field, false));
+  });
+  return errors.filter((e): e is FieldError => e !== undefined);
+}
+
+/** Not upstream (it fails later, at the reference check): each router must name its objects. */
+function routerTargetErrors(
+  tr: NonNullable<NonNullable<Spec['strategy']>['canary']>['trafficRouting'],
+): FieldError[] {
+  const base = 'spec.strategy.canary.trafficRouting';
+  const errors: FieldError[] = [];
+  if (tr?.nginx && !tr.nginx.stableIngress && !tr.nginx.stableIngresses?.length)
+    errors.push(required(`${base}.nginx`, MESSAGES.routerTarget('NGINX', 'stableIngress, stableIngresses')));
+  if (tr?.istio && !tr.istio.virtualService && !tr.istio.virtualServices?.length)
+    errors.push(required(`${base}.istio`, MESSAGES.routerTarget('Istio', 'virtualService, virtualServices')));
+  if (tr?.alb && !tr.alb.ingress && !tr.alb.ingresses?.length)
+    errors.push(required(`${base}.alb`, MESSAGES.routerTarget('ALB', 'ingress, ingresses')));
+  const gateway = tr?.plugins?.[GATEWAY_API_PLUGIN] as Record<string, unknown> | undefined;
+  if (gateway && !['httpRoute', 'httpRoutes', 'grpcRoute', 'grpcRoutes'].some((k) => gateway[k])) {
+    errors.push(
+      required(
+        `${base}.plugins.${GATEWAY_API_PLUGIN}`,
+        MESSAGES.routerTarget('Gateway API', 'httpRoute, httpRoutes, grpcRoute, grpcRoutes'),
+      ),
+    );
+  }
   return errors;
 }
 
@@ -380,6 +444,7 @@ function validateCanary(spec: Spec): FieldError[] {
       );
     }
   }
+  errors.push(...routerTargetErrors(tr));
   (canary.steps ?? []).forEach((step, i) => errors.push(...validateStep(spec, step, i)));
   return errors.concat(validateAntiAffinity(canary.antiAffinity, 'spec.strategy.antiAffinity'));
 }

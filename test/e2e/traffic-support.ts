@@ -1,0 +1,190 @@
+// Shared parts of the traffic-routing integration tests: the router CRDs (test-owned schemas in
+// test/fixtures/traffic-crds), Services, a routed 4-step Rollout, reading router objects, and
+// walking the canary step by step with the official plugin.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Rollout, RolloutTrafficRouting } from '@rollout-kit/api';
+import { kube } from '../support/kube.ts';
+import {
+  argoRollouts,
+  createRollout,
+  getRollout,
+  patchRollout,
+  waitForRollout,
+} from '../support/rollouts.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const run = promisify(execFile);
+const crdDir = join(import.meta.dirname, '..', 'fixtures', 'traffic-crds');
+
+/** Installs the router CRDs (idempotent) and waits until every one is Established. */
+export async function installTrafficCrds(): Promise<void> {
+  await run('kubectl', ['apply', '--server-side', '--force-conflicts', '-f', crdDir]);
+  for (const crd of [
+    'virtualservices.networking.istio.io',
+    'destinationrules.networking.istio.io',
+    'trafficsplits.split.smi-spec.io',
+    'httproutes.gateway.networking.k8s.io',
+    'grpcroutes.gateway.networking.k8s.io',
+  ]) {
+    await waitFor(`CRD ${crd} Established`, async () => {
+      const { stdout } = await run('kubectl', [
+        'get',
+        `crd/${crd}`,
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="Established")].status}',
+      ]);
+      return stdout.includes('True');
+    });
+  }
+}
+
+/** `kubectl get` of any object as JSON, or undefined when it does not exist. */
+export async function getObject<T = Record<string, unknown>>(
+  namespace: string,
+  resource: string,
+  name: string,
+): Promise<T | undefined> {
+  try {
+    const { stdout } = await run('kubectl', ['-n', namespace, 'get', resource, name, '-o', 'json']);
+    return JSON.parse(stdout) as T;
+  } catch (error) {
+    if (String((error as { stderr?: string }).stderr).includes('NotFound')) return undefined;
+    throw error;
+  }
+}
+
+export async function applyObject(namespace: string, obj: object): Promise<void> {
+  const child = execFile('kubectl', ['-n', namespace, 'apply', '-f', '-']);
+  const done = new Promise<void>((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kubectl apply exited ${code}`)))),
+  );
+  child.stdin?.end(JSON.stringify(obj));
+  await done;
+}
+
+export async function deleteObject(namespace: string, resource: string, name: string): Promise<void> {
+  await run('kubectl', ['-n', namespace, 'delete', resource, name, '--wait=true']);
+}
+
+export async function createServices(namespace: string, names = ['web-canary', 'web-stable']): Promise<void> {
+  for (const name of names) {
+    await kube().core.createNamespacedService({
+      namespace,
+      body: {
+        metadata: { name },
+        spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+      },
+    });
+  }
+}
+
+/** The hash each Service selects. */
+export async function selectors(namespace: string): Promise<{ canary?: string; stable?: string }> {
+  const hash = async (name: string) =>
+    (await kube().core.readNamespacedService({ namespace, name })).spec?.selector?.[
+      'rollouts-pod-template-hash'
+    ];
+  return { canary: await hash('web-canary'), stable: await hash('web-stable') };
+}
+
+export const template = (image: string) => ({
+  metadata: { labels: { app: 'web' } },
+  spec: { containers: [{ name: 'web', image }] },
+});
+
+type Canary = NonNullable<NonNullable<Rollout['spec']['strategy']>['canary']>;
+
+export const FOUR_STEPS: Canary['steps'] = [
+  { setWeight: 25 },
+  { pause: {} },
+  { setWeight: 75 },
+  { pause: {} },
+];
+
+export function routedRollout(trafficRouting: RolloutTrafficRouting, canary: Partial<Canary> = {}): Rollout {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'web' },
+    spec: {
+      replicas: 4,
+      selector: { matchLabels: { app: 'web' } },
+      template: template('argoproj/rollouts-demo:blue'),
+      strategy: {
+        canary: {
+          canaryService: 'web-canary',
+          stableService: 'web-stable',
+          trafficRouting,
+          steps: FOUR_STEPS,
+          ...canary,
+        },
+      },
+    },
+  };
+}
+
+export const healthy = (r: Rollout) =>
+  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
+
+/** Creates the Rollout and waits for the first version to be Healthy; returns its hash. */
+export async function deployFirst(namespace: string, rollout: Rollout): Promise<string> {
+  await createRollout(namespace, rollout);
+  const first = await waitForRollout(namespace, 'web', 'the initial deploy is Healthy', healthy);
+  return first.status?.stableRS ?? '';
+}
+
+/** Starts an update to the yellow image and returns the Rollout paused at `step`. */
+export async function updateAndPause(namespace: string, step: number): Promise<Rollout> {
+  await patchRollout(namespace, 'web', { spec: { template: template('argoproj/rollouts-demo:yellow') } });
+  return pausedAt(namespace, step);
+}
+
+export async function pausedAt(namespace: string, step: number): Promise<Rollout> {
+  return waitForRollout(
+    namespace,
+    'web',
+    `paused at step ${step}`,
+    (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === step,
+    90_000,
+  );
+}
+
+export async function promote(namespace: string, ...flags: string[]): Promise<void> {
+  await argoRollouts(namespace, 'promote', 'web', ...flags);
+}
+
+/** status.canary.weights as [canary, stable] weights and hashes. */
+export async function recordedWeights(namespace: string) {
+  const w = (await getRollout(namespace, 'web')).status?.canary?.weights;
+  return (
+    w && {
+      canary: [w.canary.weight, w.canary.podTemplateHash],
+      stable: [w.stable.weight, w.stable.podTemplateHash],
+    }
+  );
+}
+
+/** The weight the official plugin shows as ActualWeight in `get rollout`. */
+export async function pluginActualWeight(namespace: string): Promise<string | undefined> {
+  const out = await argoRollouts(namespace, 'get', 'rollout', 'web');
+  return /ActualWeight:\s*(\d+)/.exec(out)?.[1];
+}
+
+/** Waits until `read` returns `want` (compared as JSON), reporting the last value on timeout. */
+export async function waitForValue<T>(
+  what: string,
+  read: () => Promise<T>,
+  want: T,
+  timeoutMs = 30_000,
+): Promise<T> {
+  return waitFor(
+    what,
+    async () => {
+      const value = await read();
+      return JSON.stringify(value) === JSON.stringify(want) ? value : undefined;
+    },
+    { timeoutMs, observe: read },
+  );
+}
