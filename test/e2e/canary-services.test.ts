@@ -105,6 +105,22 @@ test('the canary and stable Services follow the new and the stable ReplicaSet', 
   );
   expect(await waitForSelector('web-stable', yellow)).toEqual(selecting(yellow));
   expect(await serviceState('web-canary')).toEqual(selecting(yellow));
+
+  // Abort sends the canary Service back to the stable pods before the canary is scaled away.
+  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:red') } });
+  const red = (
+    await waitForRollout(
+      ns.name,
+      'web',
+      'paused at step 1 on red',
+      (r) => r.status?.phase === 'Paused' && r.status.currentPodHash !== yellow,
+    )
+  ).status!.currentPodHash!;
+  expect(await waitForSelector('web-canary', red)).toEqual(selecting(red));
+  await argoRollouts(ns.name, 'abort', 'web');
+  await waitForRollout(ns.name, 'web', 'Degraded after abort', (r) => r.status?.phase === 'Degraded');
+  expect(await waitForSelector('web-canary', yellow)).toEqual(selecting(yellow));
+  expect(await serviceState('web-stable')).toEqual(selecting(yellow));
 });
 
 test('a missing Service is InvalidSpec naming the field; the stable RS keeps serving', async () => {

@@ -107,12 +107,12 @@ describe('canaryServiceSwitches', () => {
     ).toEqual(want);
   });
 
-  test('an aborted routed canary sends its canary Service back to stable; a basic one does not', () => {
+  test('an aborted canary sends its canary Service back to stable, routed or not', () => {
     const canaryOn = {
       ...services,
       'web-canary': { ...services['web-canary'], selector: { 'rollouts-pod-template-hash': 'b' } },
     };
-    const routed = {
+    const routed: Pick<Rollout, 'metadata' | 'spec' | 'status'> = {
       metadata: rollout.metadata,
       spec: {
         strategy: {
@@ -125,7 +125,7 @@ describe('canaryServiceSwitches', () => {
       },
       status: { abort: true },
     };
-    const switches = (r: typeof routed) =>
+    const switches = (r: Pick<Rollout, 'metadata' | 'spec' | 'status'>) =>
       canaryServiceSwitches({
         rollout: r,
         services: canaryOn,
@@ -134,6 +134,27 @@ describe('canaryServiceSwitches', () => {
       }).map((s) => `${s.service}=${s.hash}`);
     expect(switches(routed)).toEqual(['web-canary=a']);
     expect(switches({ ...routed, status: { abort: false } })).toEqual([]);
+    const basic = {
+      ...routed,
+      spec: { strategy: { canary: { ...routed.spec.strategy?.canary, trafficRouting: undefined } } },
+    };
+    expect(switches(basic)).toEqual(['web-canary=a']);
+    // dynamicStableScale: only once the router sends the canary nothing.
+    const dynamic = (weight: number) => ({
+      ...routed,
+      spec: { strategy: { canary: { ...routed.spec.strategy?.canary, dynamicStableScale: true } } },
+      status: {
+        abort: true,
+        canary: {
+          weights: {
+            canary: { weight, podTemplateHash: 'b', serviceName: 'web-canary' },
+            stable: { weight: 100 - weight, podTemplateHash: 'a', serviceName: 'web-stable' },
+          },
+        },
+      },
+    });
+    expect(switches(dynamic(25))).toEqual([]);
+    expect(switches(dynamic(0))).toEqual(['web-canary=a']);
   });
 
   test('a blue-green Rollout has no canary switches', () => {

@@ -79,14 +79,21 @@ export function canaryServiceSwitches(input: {
   const lookup = (name: string | undefined) => (name ? input.services[name] : undefined);
   return [
     serviceSwitch(input.rollout, lookup(canary.stableService), input.stableRS),
-    // An aborted routed canary sends its canary Service back to stable too: nothing should reach
-    // the pods being drained.
+    // An aborted canary sends its canary Service back to stable: nothing should reach the pods
+    // being drained. With dynamicStableScale, only once the router's canary weight is down to 0.
     serviceSwitch(
       input.rollout,
       lookup(canary.canaryService),
-      canary.trafficRouting && input.rollout.status?.abort ? input.stableRS : input.newRS,
+      canaryServiceBackToStable(input.rollout) ? input.stableRS : input.newRS,
     ),
   ].filter((s): s is ServiceSwitch => s !== undefined);
+}
+
+function canaryServiceBackToStable(rollout: Pick<Rollout, 'spec' | 'status'>): boolean {
+  if (!rollout.status?.abort) return false;
+  const canary = rollout.spec.strategy?.canary;
+  if (!canary?.trafficRouting || !canary.dynamicStableScale) return true;
+  return (rollout.status.canary?.weights?.canary.weight ?? 0) === 0;
 }
 
 /** The JSON merge patch of a switch: only the hash key of the selector and the annotation. */
