@@ -17,16 +17,16 @@ NODE := $(NODE_DIR)/bin/node
 export PATH := $(NODE_DIR)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 STAMP := node_modules/.rollout-kit-installed
 
-.PHONY: help demo test build bench run cluster-up cluster-down binaries argo-plugin typecheck lint \
-        format jest unit integration deps packages clean clean-cache
+.PHONY: help demo test build bench run cluster-up cluster-down binaries argo-plugin argocd typecheck lint \
+        format jest unit integration e2e-argocd deps packages clean clean-cache
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 demo: deps binaries ## the main job: start a local cluster and show Rollout Kit working on it
 	node test/demo/demo.ts
 
-test: deps binaries argo-plugin packages ## everything CI runs: typecheck, lint, format check, unit and integration tests
+test: deps binaries argo-plugin argocd packages ## everything CI runs: typecheck, lint, format check, unit and integration tests
 	@$(MAKE) --no-print-directory typecheck lint
 	@$(MAKE) --no-print-directory jest
 
@@ -50,11 +50,15 @@ cluster-down: deps ## stop the control plane started by cluster-up
 binaries: $(NODE) ## build (or reuse) the cached control-plane binaries
 	test/control-plane/build-binaries.sh control-plane
 
-packages: ## install the Debian packages tests use (Chromium, Prometheus) when they are missing
-	bash test/tools/ensure-debian-packages.sh /usr/bin/chromium=chromium /usr/bin/prometheus=prometheus /usr/bin/fish=fish
+packages: ## install the Debian packages tests use (Chromium, Prometheus, fish, Redis for Argo CD) when they are missing
+	bash test/tools/ensure-debian-packages.sh /usr/bin/chromium=chromium /usr/bin/prometheus=prometheus /usr/bin/fish=fish \
+	  /usr/bin/redis-server=redis-server
 
 argo-plugin: $(NODE) ## build (or reuse) the official kubectl-argo-rollouts plugin for tests
 	test/control-plane/build-binaries.sh argo-plugin
+
+argocd: $(NODE) ## build (or reuse) Argo CD's `argocd` binary for the end-to-end tests inside Argo CD
+	test/control-plane/build-binaries.sh argocd
 
 typecheck: deps ## tsc --noEmit, strict, over every workspace
 	node test/tools/typecheck.ts
@@ -76,8 +80,11 @@ jest: deps
 unit: deps ## unit tests only (no control plane)
 	$(JEST) --selectProjects api controller extension installer $(JEST_ARGS)
 
-integration: deps binaries argo-plugin packages ## integration tests only, against the local control plane
+integration: deps binaries argo-plugin argocd packages ## integration tests only, against the local control plane
 	$(JEST) --selectProjects integration $(JEST_ARGS)
+
+e2e-argocd: deps binaries argocd packages ## only the end-to-end tests inside a real Argo CD (test/argocd)
+	$(JEST) test/argocd --selectProjects integration $(JEST_ARGS)
 
 deps: $(STAMP)
 

@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from './argocd-tree.ts';
 import { launchChromium, type Chromium } from './chromium.ts';
+import { watchedPage, type Watched } from './watched-page.ts';
 import { prepareExtensions } from './extension-tar.ts';
 import {
   startHost,
@@ -35,29 +36,6 @@ async function fixture(name: string): Promise<KubeObject[]> {
     if (doc.errors.length > 0) throw new Error(`${name}.yaml: ${doc.errors[0]?.message ?? ''}`);
     return doc.toJS() as KubeObject;
   });
-}
-
-interface Watched {
-  page: Page;
-  /** Page errors, console errors and requests that left 127.0.0.1. */
-  problems: string[];
-}
-
-/** A page whose errors are collected, and which may reach nothing but the host. */
-async function watchedPage(browser: Chromium): Promise<Watched> {
-  const page = await browser.context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
-  await page.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.hostname === '127.0.0.1') return route.continue();
-    problems.push(`request off the host: ${url.toString()}`);
-    return route.abort();
-  });
-  return { page, problems };
 }
 
 /** Opens the Rollout's tab and waits until the tab (not the host's loading text) shows. */

@@ -60,7 +60,7 @@ test.each([{ wrap: false }, { wrap: true }])(
   'the joined script runs every file in order (wrap: $wrap)',
   async ({ wrap }) => {
     const script = await extensionsJs(dir, { wrap });
-    expect(script).toContain(`// source: ${join(dir, 'resources/b/extension.js')} \n`);
+    expect(script).toContain(`// source: ${join(dir, 'resources/b/extension.js')}/extension.js \n`);
     const context = { window: { order: [] as string[] }, console };
     vm.runInNewContext(script, context);
     expect(context.window.order).toEqual(['Z', 'a', 'b', 'vars', 'rollout']);

@@ -2,7 +2,7 @@
 // directory whose base name matches ^extension(.*)\.js$, in the lexical order of Go's
 // filepath.Walk (directories entered as they come, symlinks skipped), each preceded by a
 // `// source:` comment line. Argo CD 3.5+ wraps each file in a try/catch that logs a load
-// failure; 2.5–3.4 join them as they are.
+// failure; 2.5–3.4 join them as they are. test/argocd checks this against a real argocd-server.
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -39,7 +39,8 @@ export async function extensionsJs(dir: string, opts: { wrap: boolean }): Promis
   for (const file of await extensionFiles(dir)) {
     const code = await readFile(file, 'utf8');
     const name = file.slice(file.lastIndexOf('/') + 1);
-    out += `// source: ${file} \n`;
+    // argocd-server prints the walked path and then the base name again (`<path>/<name>`).
+    out += `// source: ${file}/${name} \n`;
     out += opts.wrap
       ? `try {\n${code}\n} catch(e) { console.error('Extension ${name} failed to load:', e); }\n`
       : `${code}\n`;

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds the control-plane binaries (kube-apiserver, kube-controller-manager, kube-scheduler,
-# kubectl, etcd, kwok) and, on request, the official kubectl-argo-rollouts plugin, from the Go
-# module proxy into a cache outside the repository, one directory per component and version.
+# kubectl, etcd, kwok) and, on request, the official kubectl-argo-rollouts plugin and Argo CD's
+# multi-call `argocd` binary, from the Go module proxy into a cache outside the repository, one
+# directory per component and version.
 # A component whose directory is complete is reused; each is built into a temporary directory
 # and renamed into place, so an interrupted build never leaves a cache that looks complete.
 #
-# Usage: build-binaries.sh [control-plane|argo-plugin|all] (default control-plane)
+# Usage: build-binaries.sh [control-plane|argo-plugin|argocd|all] (default control-plane)
 # Prints the directories to put on PATH, one per line, on file descriptor 3 if it is open.
 set -euo pipefail
 
@@ -146,6 +147,66 @@ build_argo_plugin() {
   echo "$v" >"$tmp/.stamp"; rm -rf "$dir"; mv "$tmp" "$dir"; echo "$dir" >&3
 }
 
+# Files of Argo CD's module that its image ships beside the binary: the CRDs (so the tests install
+# exactly this version's) and the Git signature wrappers the repo server runs from PATH.
+argocd_module_files() { # version dir
+  local moddir
+  moddir=$(go mod download -json "github.com/argoproj/argo-cd/v3@$1" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0,"utf8")).Dir)')
+  mkdir -p "$2/crds"
+  install -m 0644 "$moddir/manifests/crds/application-crd.yaml" "$moddir/manifests/crds/appproject-crd.yaml" \
+    "$moddir/manifests/crds/applicationset-crd.yaml" "$2/crds/"
+  install -m 0755 "$moddir/hack/git-verify-wrapper.sh" "$moddir/hack/gpg-wrapper.sh" "$2/"
+}
+
+build_argocd() {
+  local v=$ARGOCD_VERSION dir="$CACHE/bin/argocd-$ARGOCD_VERSION"
+  local links=(argocd-server argocd-repo-server argocd-application-controller)
+  local stamp="$v gitops-engine ${ARGOCD_GITOPS_ENGINE_VERSION:-$v}"
+  if complete_dir "$dir" "$stamp" argocd "${links[@]}" && "$dir/argocd" version --client --short | grep -q "${v}"; then
+    say "reusing cached argocd $v in $dir"
+    [ -f "$dir/crds/applicationset-crd.yaml" ] && [ -x "$dir/git-verify-wrapper.sh" ] || argocd_module_files "$v" "$dir"
+    echo "$dir" >&3; return
+  fi
+  say "building argocd $v (cold build: about 11 minutes on 2 cores, more with a cold Go module cache)"
+  local start=$SECONDS
+  local src="$CACHE/src/argocd-$v" log="$CACHE/logs/argocd-$v.log" tmp="$dir.tmp.$$"
+  : >"$log"; rm -rf "$src"; mkdir -p "$src"; cd "$src"
+  go mod init rolloutkit.local/argocd-bin >>"$log" 2>&1
+  # Argo CD's go.mod pins some modules with versioned replaces (copied as they are) and maps its
+  # nested gitops-engine module to ./gitops-engine, which only the main module may use: map it to
+  # the published version pinned in versions.env (the tag of this release when it has one).
+  local engine=${ARGOCD_GITOPS_ENGINE_VERSION:-$v} replaces
+  replaces=$(gomod_json "github.com/argoproj/argo-cd/v3@$v" | node -e '
+    const [engine] = process.argv.slice(1);
+    const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    for (const r of m.Replace || []) {
+      const old = r.Old.Path + (r.Old.Version ? "@" + r.Old.Version : "");
+      if (r.New.Version) console.log(`${old}=${r.New.Path}@${r.New.Version}`);
+      else if (/\/gitops-engine(\/v\d+)?$/.test(r.Old.Path)) console.log(`${old}=${r.Old.Path}@${engine}`);
+      else { console.error(`unexpected local replace of ${old} in argo-cd go.mod`); process.exit(1); }
+    }' "$engine")
+  [ -n "$replaces" ] || { say "found no replace directives in argo-cd $v go.mod"; exit 1; }
+  say "  copying $(echo "$replaces" | wc -l) replace directives (gitops-engine mapped to $engine)"
+  for r in $replaces; do go mod edit -replace "$r"; done
+  run_logged "downloading argo-cd $v modules" "$log" go get "github.com/argoproj/argo-cd/v3/cmd@$v"
+  local pkg=github.com/argoproj/argo-cd/v3/common client_go
+  client_go=$(go list -m k8s.io/client-go | awk '{print $NF}')
+  local ldf="-s -w -X $pkg.version=${v#v} -X $pkg.gitTag=$v -X $pkg.gitTreeState=clean"
+  ldf="$ldf -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ) -X $pkg.kubectlVersion=$client_go"
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  # The web UI is built by Argo CD's own JavaScript toolchain and is not in the Go module: the
+  # server serves the API, extensions.js and its static-assets directory, which is all tests need.
+  run_logged "compiling argocd (one binary for the server, repo server and application controller)" "$log" \
+    env GODEBUG=tarinsecurepath=0,zipinsecurepath=0 go build -p 2 -trimpath -ldflags "$ldf" \
+    -o "$tmp/argocd" github.com/argoproj/argo-cd/v3/cmd
+  # The binary picks its role from the name it was started under.
+  for l in "${links[@]}"; do ln -s argocd "$tmp/$l"; done
+  argocd_module_files "$v" "$tmp"
+  echo "$stamp" >"$tmp/.stamp"; rm -rf "$dir"; mv "$tmp" "$dir"
+  say "argocd $v ready in $((SECONDS - start)) s: $("$dir/argocd" version --client --short)"
+  echo "$dir" >&3
+}
+
 # Paths go to fd 3 when the caller opened it, else nowhere.
 { true >&3; } 2>/dev/null || exec 3>/dev/null
 
@@ -158,6 +219,7 @@ require_go
 case "${1:-control-plane}" in
   control-plane) build_etcd; build_kwok; build_kubernetes ;;
   argo-plugin) build_argo_plugin ;;
-  all) build_etcd; build_kwok; build_kubernetes; build_argo_plugin ;;
-  *) say "unknown target $1 (control-plane, argo-plugin or all)"; exit 2 ;;
+  argocd) build_argocd ;;
+  all) build_etcd; build_kwok; build_kubernetes; build_argo_plugin; build_argocd ;;
+  *) say "unknown target $1 (control-plane, argo-plugin, argocd or all)"; exit 2 ;;
 esac

@@ -48,8 +48,12 @@ export function parseListeningSockets(procNetTcp: string): ListeningSocket[] {
   return out;
 }
 
-/** The LISTEN sockets held open by process `pid` (empty when it is gone or not ours to read). */
-export function listeningSocketsOf(pid: number): ListeningSocket[] {
+/**
+ * The LISTEN sockets held open by process `pid` (empty when it is gone or not ours to read), as
+ * seen in the network namespace of `procNet`: this process's by default, or `/proc/<pid>/net`
+ * for the namespace `pid` lives in.
+ */
+export function listeningSocketsOf(pid: number, procNet = '/proc/net'): ListeningSocket[] {
   let links: string[];
   try {
     links = readdirSync(`/proc/${pid}/fd`).map((fd) => {
@@ -68,7 +72,7 @@ export function listeningSocketsOf(pid: number): ListeningSocket[] {
       .filter(Boolean)
       .map(Number),
   );
-  return ['/proc/net/tcp', '/proc/net/tcp6']
+  return [`${procNet}/tcp`, `${procNet}/tcp6`]
     .filter((f) => existsSync(f))
     .flatMap((f) => parseListeningSockets(readFileSync(f, 'utf8')))
     .filter((s) => inodes.has(s.inode));

@@ -9,6 +9,7 @@ export interface PinnedVersions {
   ETCD_VERSION: string;
   KWOK_VERSION: string;
   ARGO_ROLLOUTS_VERSION: string;
+  ARGOCD_VERSION: string;
   NODE_VERSION: string;
 }
 
@@ -32,6 +33,7 @@ export function pinnedVersions(): PinnedVersions {
     'ETCD_VERSION',
     'KWOK_VERSION',
     'ARGO_ROLLOUTS_VERSION',
+    'ARGOCD_VERSION',
     'NODE_VERSION',
   ];
   const missing = keys.filter((k) => !env[k]);
@@ -49,7 +51,7 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 export function binaryDirs(
   versions: PinnedVersions,
   cache: string,
-): { controlPlane: string[]; argoPlugin: string } {
+): { controlPlane: string[]; argoPlugin: string; argocd: string } {
   return {
     controlPlane: [
       join(cache, 'bin', `kubernetes-${versions.KUBERNETES_VERSION}`),
@@ -57,5 +59,6 @@ export function binaryDirs(
       join(cache, 'bin', `kwok-${versions.KWOK_VERSION}`),
     ],
     argoPlugin: join(cache, 'bin', `argo-rollouts-${versions.ARGO_ROLLOUTS_VERSION}`),
+    argocd: join(cache, 'bin', `argocd-${versions.ARGOCD_VERSION}`),
   };
 }

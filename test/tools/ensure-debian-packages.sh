@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages some tests need are installed: Chromium for the browser tests
 # (driven by playwright-core through its executablePath; Playwright's own downloads are never
-# used) and Prometheus for the analysis tests (started by the tests themselves on 127.0.0.1; the
-# package's own service is never used), fish for the CLI's completion test. Each argument is BINARY=PACKAGE; apt-get runs only when
-# a binary is missing, and says what it does.
-#   ensure-debian-packages.sh /usr/bin/chromium=chromium /usr/bin/prometheus=prometheus
+# used), Prometheus for the analysis tests and Redis for the Argo CD tests (both started by the
+# tests themselves on 127.0.0.1; the packages' own services are never used), fish for the CLI's
+# completion test. Each argument is BINARY=PACKAGE; apt-get runs only when a binary is missing,
+# and says what it does.
+#   ensure-debian-packages.sh /usr/bin/chromium=chromium /usr/bin/prometheus=prometheus \
+#     /usr/bin/fish=fish /usr/bin/redis-server=redis-server
 set -euo pipefail
 
 missing=()

@@ -14,6 +14,7 @@ import { serviceSwitchPatch, type ServiceSwitch } from '../canary/services.ts';
 import type { InvolvedObject } from '../kube/events.ts';
 import { isConflict, isNotFound, kubeCall } from '../kube/errors.ts';
 import { mergePatch } from '../kube/merge-patch.ts';
+import { replicaSetAffinity } from '../rollout/anti-affinity.ts';
 import { events as rolloutEvents, type RolloutEvent } from '../rollout/events.ts';
 import { newReplicaSetMetadata, recordValue } from '../rollout/ephemeral-metadata.ts';
 import { alreadyExistsOutcome, nextCollisionCount } from '../rollout/ownership.ts';
@@ -67,6 +68,10 @@ export async function createReplicaSet(
   const namespace = rollout.metadata.namespace ?? '';
   const injected = newReplicaSetMetadata(rollout, hash);
   const body = newReplicaSet(rollout, hash, revision, injected ?? {});
+  // The stable's hash goes into the RS's template only: the Rollout's template (and hash) stay.
+  const affinity = replicaSetAffinity(rollout, hash);
+  const template = body.spec?.template;
+  if (affinity && template?.spec) template.spec = { ...template.spec, affinity };
   const record = recordValue(injected);
   if (record)
     body.metadata.annotations = { ...body.metadata.annotations, [EPHEMERAL_METADATA_ANNOTATION]: record };

@@ -15,6 +15,7 @@ import type { KubeClient } from '../kube/client.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { HandlerResult } from '../kube/work-queue.ts';
 import type { Logger } from '../observe/logger.ts';
+import { affinityUpdate } from '../rollout/anti-affinity.ts';
 import { events as rolloutEvents } from '../rollout/events.ts';
 import { claimReplicaSets, replicaSetsToDelete, reusedRevision } from '../rollout/ownership.ts';
 import { podTemplateHash } from '../rollout/pod-hash.ts';
@@ -44,6 +45,7 @@ import {
   switchService,
   writeStatus,
 } from './rollout-actions.ts';
+import { setReplicaSetAffinity } from './anti-affinity.ts';
 import { evictPod, planRestart, syncEphemeral } from './rollout-pods.ts';
 import { setScaleDownDeadline } from './scale-down-deadline.ts';
 import { strategyFor } from './strategy.ts';
@@ -207,7 +209,8 @@ function specProblem(
 /**
  * The ReplicaSet of the Rollout's current template: found by hash, else by template (an undo
  * copies an RS's API-defaulted template, whose hash differs), else created ('retry' when the
- * create must be tried again). A re-used earlier RS gets the next revision.
+ * create must be tried again). A re-used earlier RS gets the next revision; an existing one's
+ * injected anti-affinity term follows status.stableRS (renewed, or dropped once it is the stable).
  */
 async function ensureNewReplicaSet(
   deps: RolloutReconcilerDeps,
@@ -229,10 +232,16 @@ async function ensureNewReplicaSet(
     found,
     owned.filter((rs) => rs !== found),
   );
-  if (!bump) return found;
-  const revised = await reviseReplicaSet(deps, rollout, found, bump);
-  owned[owned.indexOf(found)] = revised; // one object per RS: the others are told apart by identity
-  return revised;
+  let current = found;
+  if (bump) {
+    current = await reviseReplicaSet(deps, rollout, found, bump);
+    owned[owned.indexOf(found)] = current; // one object per RS: the others are told apart by identity
+  }
+  const affinity = affinityUpdate(rollout, current);
+  if (!affinity) return current;
+  const updated = await setReplicaSetAffinity(deps, rollout, current, affinity.to);
+  owned[owned.indexOf(current)] = updated;
+  return updated;
 }
 
 /**

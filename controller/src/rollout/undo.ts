@@ -4,6 +4,7 @@
 // the client side), then removes the annotation. Pure: the reconciler sends the patch.
 import type { PodTemplateSpec, Rollout } from '@rollout-kit/api';
 import { POD_TEMPLATE_HASH_LABEL } from '@rollout-kit/api';
+import { withoutInjectedRule, type Affinity } from './anti-affinity.ts';
 import { recordedMetadata } from './ephemeral-metadata.ts';
 import { podTemplateHash } from './pod-hash.ts';
 import { hashOf, revisionOf, type ReplicaSet } from './replica-set.ts';
@@ -19,8 +20,9 @@ export type UndoPlan =
   | { kind: 'invalid'; message: string };
 
 /**
- * The pod template an RS runs, as a Rollout template: without the hash label and without the
- * ephemeral metadata the controller injected (recorded on the RS). Everything else, including the
+ * The pod template an RS runs, as a Rollout template: without the hash label, the ephemeral
+ * metadata the controller injected (recorded on the RS) and the injected anti-affinity term, as
+ * upstream strips both before comparing an RS with the Rollout. Everything else, including the
  * API server's defaults, is kept as the plugin's undo keeps it.
  */
 export function templateOf(rs: ReplicaSet): PodTemplateSpec {
@@ -43,6 +45,11 @@ export function templateOf(rs: ReplicaSet): PodTemplateSpec {
     else delete template.metadata.labels;
     if (annotations) template.metadata.annotations = annotations;
     else delete template.metadata.annotations;
+  }
+  if (template.spec?.affinity) {
+    const affinity = withoutInjectedRule(template.spec.affinity as Affinity);
+    if (affinity) template.spec.affinity = affinity;
+    else delete template.spec.affinity;
   }
   return template;
 }

@@ -206,3 +206,13 @@ test('no status yet: the images the revision cards show are listed without roles
   expect(got.images.map((i) => i.image).sort()).toEqual(['nginx:1.25', 'nginx:1.26']);
   expect(got.images.every((i) => i.roles.length === 0)).toBe(true);
 });
+
+test('fully promoted: the new version has all the weight, routed or not, as the plugin shows', () => {
+  const routed = workloadRefRouted();
+  routed.status!.currentStepIndex = 2;
+  routed.status!.stableRS = CANARY;
+  routed.status!.canary = { weights: { canary: { weight: 0 }, stable: { weight: 100 } } } as never;
+  expect(summarize(routed)).toMatchObject({ actualWeight: 100, actualWeightSource: 'traffic' });
+  routed.spec!.strategy!.canary!.trafficRouting!.maxTrafficWeight = 1000;
+  expect(summarize(routed).actualWeight).toBe(1000);
+});

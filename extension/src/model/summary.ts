@@ -97,10 +97,18 @@ function readyWithRole(revisions: RevisionView[], role: Role): number {
 function actualWeight(
   rollout: Rollout,
   revisions: RevisionView[],
+  maxWeight: number,
 ): Pick<Summary, 'actualWeight' | 'actualWeightSource' | 'weightVerified'> {
   const canary = asRecord(rollout.spec?.strategy?.canary);
   const weights = asRecord(asRecord(rollout.status?.canary)?.weights);
   const routed = asNumber(asRecord(weights?.canary)?.weight);
+  // Past the last step the new version is the stable one and has all of it, as the plugin shows
+  // (the router's canary weight reads 0 then, both hashes being the same).
+  const index = currentStepIndex(rollout);
+  const steps = canarySteps(rollout).length;
+  if (canary !== undefined && index !== undefined && index >= steps) {
+    return { actualWeight: maxWeight, actualWeightSource: routed !== undefined ? 'traffic' : 'replicas' };
+  }
   if (routed !== undefined) {
     const verified = weights?.verified;
     return typeof verified === 'boolean'
@@ -186,7 +194,7 @@ export function rolloutSummary(rollout: Rollout, revisions: RevisionView[]): Sum
     }
     const weight = setWeight(rollout, maxWeight);
     if (weight !== undefined) summary.setWeight = weight;
-    Object.assign(summary, actualWeight(rollout, revisions));
+    Object.assign(summary, actualWeight(rollout, revisions, maxWeight));
   }
   return summary;
 }
