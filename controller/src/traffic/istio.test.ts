@@ -242,3 +242,53 @@ describe('istioRouter.plan', () => {
     expect(istioRouter.plan(rollout, liveOf([[ref, written]]), desired(10)).writes).toEqual([]);
   });
 });
+
+describe('experiment destinations on the routes (templates[].weight)', () => {
+  const withExp = (weight: number, additional: { weight: number; serviceName: string }[]) => ({
+    ...desired(weight),
+    additional,
+  });
+  const destinations = (route: IstioRoute) => route.route?.map((d) => [d.destination.host, d.weight]);
+  test.each([
+    {
+      name: 'added after canary and stable, stable gives up their share',
+      route: primary,
+      additional: [{ weight: 10, serviceName: 'web-exp-a' }],
+      want: [
+        ['web-stable', 60],
+        ['web-canary.ns.svc.cluster.local', 30],
+        ['web-exp-a', 10],
+      ],
+    },
+    {
+      name: 'an existing one reweighted, not duplicated',
+      route: {
+        ...primary,
+        route: [...(primary.route ?? []), { destination: { host: 'web-exp-a' }, weight: 1 }],
+      },
+      additional: [{ weight: 15, serviceName: 'web-exp-a' }],
+      want: [
+        ['web-stable', 55],
+        ['web-canary.ns.svc.cluster.local', 30],
+        ['web-exp-a', 15],
+      ],
+    },
+    {
+      name: 'removed when the experiment no longer takes traffic',
+      route: {
+        ...primary,
+        route: [...(primary.route ?? []), { destination: { host: 'web-exp-a' }, weight: 10 }],
+      },
+      additional: [],
+      want: [
+        ['web-stable', 70],
+        ['web-canary.ns.svc.cluster.local', 30],
+      ],
+    },
+  ])('$name', ({ route, additional, want }) => {
+    const out = desiredVirtualService(rollout, hostLevel([route]) as never, config, {
+      desired: withExp(30, additional),
+    });
+    expect(destinations(spec(out).http[0] as IstioRoute)).toEqual(want);
+  });
+});
