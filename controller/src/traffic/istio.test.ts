@@ -173,6 +173,30 @@ test('DestinationRule subsets carry the hashes and the managed-by annotation', (
   ]);
 });
 
+test('DestinationRule: an experiment destination gets a subset of its Service name and hash', () => {
+  const r = routedRollout({
+    istio: { destinationRule: { name: 'dr', canarySubsetName: 'canary', stableSubsetName: 'stable' } },
+  });
+  const dr = {
+    metadata: { name: 'dr' },
+    spec: {
+      host: 'web',
+      subsets: [{ name: 'stable' }, { name: 'canary' }, { name: 'exp-a', labels: { x: '1' } }],
+    },
+  };
+  const out = desiredDestinationRule(r, dr, {
+    ...desired(10),
+    additional: [
+      { weight: 5, serviceName: 'exp-a', podTemplateHash: 'ha' },
+      { weight: 5, serviceName: 'exp-b', podTemplateHash: 'hb' },
+    ],
+  });
+  expect(out.spec?.subsets?.slice(2)).toEqual([
+    { name: 'exp-a', labels: { x: '1', 'rollouts-pod-template-hash': 'ha' } },
+    { name: 'exp-b', labels: { 'rollouts-pod-template-hash': 'hb' } },
+  ]);
+});
+
 describe('istioRouter.plan', () => {
   test('a missing VirtualService is a reference problem with upstream event', () => {
     const ref = virtualServiceRef('ns', 'vs');

@@ -133,10 +133,9 @@ export function routeDestinationProblem(
 }
 
 /**
- * The route with canary and stable weights set (stable = 100 − canary − the experiment
- * destinations, as upstream's Istio router: maxTrafficWeight is NGINX/plugins only), each
- * experiment destination (`additional`, by its Service as host) weighted and appended when
- * missing, and destinations of none of them removed (an ended experiment's among them).
+ * The route with canary, stable (100 − canary − experiments: maxTrafficWeight is NGINX/plugins
+ * only) and experiment destinations (by Service host, appended when missing) weighted; any other
+ * destination removed (an ended experiment's among them), as upstream's Istio router.
  */
 export function weightedRoute(
   route: IstioRoute,
@@ -255,7 +254,12 @@ export function desiredVirtualService(
     for (const i of indexes) {
       const problem = routeDestinationProblem(routes[i] as IstioRoute, s, subsetLevel);
       if (problem) return invalidRoutes(kindName, problem);
-      routes[i] = weightedRoute(routes[i] as IstioRoute, s, weight, ctx.desired.additional);
+      routes[i] = weightedRoute(
+        routes[i] as IstioRoute,
+        s,
+        weight,
+        kind === 'tls' ? ctx.desired.additional : [],
+      );
     }
   }
   if (spec.http) {
@@ -274,24 +278,30 @@ export function desiredVirtualService(
   return { vs: { ...vs, spec } };
 }
 
-/** The DestinationRule with the canary and stable subsets selecting their pod-template-hash. */
+/** The DestinationRule: canary, stable and experiment (Service-named) subsets select their hash. */
 export function desiredDestinationRule(
   rollout: Rollout,
   dr: DestinationRule,
   desired: DesiredTraffic,
 ): DestinationRule {
   const config = rollout.spec.strategy?.canary?.trafficRouting?.istio?.destinationRule;
+  const experiment = new Map(
+    desired.additional.flatMap((d) => (d.serviceName ? [[d.serviceName, d.podTemplateHash ?? '']] : [])),
+  );
   const subsets = (dr.spec?.subsets ?? []).map((subset) => {
     const hash =
       subset.name === config?.canarySubsetName
         ? desired.canaryHash
         : subset.name === config?.stableSubsetName
           ? desired.stableHash
-          : undefined;
+          : experiment.get(subset.name);
     if (hash === undefined) return subset;
     const { [POD_TEMPLATE_HASH_LABEL]: _old, ...labels } = subset.labels ?? {};
     return { ...subset, labels: hash ? { ...labels, [POD_TEMPLATE_HASH_LABEL]: hash } : labels };
   });
+  for (const [name, hash] of experiment)
+    if (!subsets.some((s) => s.name === name))
+      subsets.push({ name, labels: { [POD_TEMPLATE_HASH_LABEL]: hash } });
   return {
     ...dr,
     metadata: {
