@@ -24,36 +24,14 @@ import {
   installTrafficCrds,
   pausedAt,
   routedRollout,
+  type VirtualService,
+  virtualService,
   waitForValue,
 } from './traffic-support.ts';
 
 const ns = namespacePerTest();
 controllerPerFile('experiment-traffic');
 beforeAll(installTrafficCrds);
-
-interface Route {
-  name?: string;
-  route?: { destination: { host: string }; weight?: number }[];
-}
-type VirtualService = { spec: { http: Route[] } };
-
-const virtualService = {
-  apiVersion: 'networking.istio.io/v1alpha3',
-  kind: 'VirtualService',
-  metadata: { name: 'web' },
-  spec: {
-    hosts: ['web.example'],
-    http: [
-      {
-        name: 'primary',
-        route: [
-          { destination: { host: 'web-stable', port: { number: 80 } }, weight: 100 },
-          { destination: { host: 'web-canary', port: { number: 80 } }, weight: 0 },
-        ],
-      },
-    ],
-  },
-};
 
 /** A pod template with a container port: the template Service gets one port from it. */
 const podTemplate = (image: string) => ({
@@ -106,7 +84,7 @@ const serviceOrNothing = (name: string) =>
 
 test('a weighted experiment template gets a Service and Istio traffic while the Experiment runs', async () => {
   await createServices(ns.name);
-  await applyObject(ns.name, virtualService);
+  await applyObject(ns.name, virtualService('web', 'primary'));
   await deployFirst(ns.name, rollout());
   await patchRollout(ns.name, 'web', { spec: { template: podTemplate('argoproj/rollouts-demo:yellow') } });
   const during = await waitForRollout(ns.name, 'web', 'the experiment step has its Experiment', (r) =>

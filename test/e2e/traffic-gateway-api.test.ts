@@ -11,6 +11,7 @@ import {
   deployFirst,
   getObject,
   healthy,
+  healthyOn,
   installTrafficCrds,
   pausedAt,
   pluginActualWeight,
@@ -71,12 +72,7 @@ test('HTTPRoute: backendRefs weights at every step', async () => {
   expect(await weights()).toEqual(['web-stable=25', 'web-canary=75']);
   expect(await pluginActualWeight(ns.name)).toBe('75');
   await promote(ns.name);
-  await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on yellow',
-    (r) => healthy(r) && r.status?.stableRS === yellow,
-  );
+  await healthyOn(ns.name, yellow);
   expect(
     await waitForValue('all on stable (now yellow)', weights, ['web-stable=100', 'web-canary=0']),
   ).toBeTruthy();

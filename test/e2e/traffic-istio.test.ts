@@ -17,7 +17,7 @@ import {
   deleteObject,
   deployFirst,
   getObject,
-  healthy,
+  healthyOn,
   installTrafficCrds,
   pausedAt,
   pluginActualWeight,
@@ -26,6 +26,8 @@ import {
   routedRollout,
   selectors,
   updateAndPause,
+  type VirtualService,
+  virtualService,
   waitForValue,
 } from './traffic-support.ts';
 
@@ -33,32 +35,7 @@ const ns = namespacePerTest();
 controllerPerFile('traffic-istio');
 beforeAll(installTrafficCrds);
 
-interface Route {
-  name?: string;
-  match?: unknown[];
-  route?: { destination: { host: string; subset?: string }; weight?: number }[];
-  mirror?: { host: string };
-  mirrorPercentage?: { value: number };
-}
-type VirtualService = { spec: { http: Route[] } };
-
-const hostLevelVs = {
-  apiVersion: 'networking.istio.io/v1alpha3',
-  kind: 'VirtualService',
-  metadata: { name: 'web' },
-  spec: {
-    hosts: ['web.example'],
-    http: [
-      {
-        name: 'primary',
-        route: [
-          { destination: { host: 'web-stable', port: { number: 80 } }, weight: 100 },
-          { destination: { host: 'web-canary', port: { number: 80 } }, weight: 0 },
-        ],
-      },
-    ],
-  },
-};
+const hostLevelVs = virtualService('web', 'primary');
 
 const vs = () => getObject<VirtualService>(ns.name, 'virtualservices.networking.istio.io', 'web');
 /** The weights of the named route as "destination=weight". */
@@ -93,12 +70,7 @@ test('host-level: the named route carries the weight of every step', async () =>
   expect(await pluginActualWeight(ns.name)).toBe('75');
 
   await promote(ns.name);
-  await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on yellow',
-    (r) => healthy(r) && r.status?.stableRS === yellow,
-  );
+  await healthyOn(ns.name, yellow);
   expect(
     await waitForValue('all traffic on stable (now yellow)', routeWeights, [
       'web-stable=100',
@@ -174,12 +146,7 @@ test('subset-level: DestinationRule subsets follow the hashes; weights go by sub
   expect(dr?.metadata.annotations?.['argo-rollouts.argoproj.io/managed-by-rollouts']).toBe('web');
 
   await promote(ns.name, '--full');
-  await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on yellow',
-    (r) => healthy(r) && r.status?.stableRS === yellow,
-  );
+  await healthyOn(ns.name, yellow);
   expect(
     await waitForValue('both subsets on yellow', subsets, [`stable=${yellow}`, `canary=${yellow}`]),
   ).toBeTruthy();

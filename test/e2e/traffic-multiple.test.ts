@@ -11,8 +11,11 @@ import {
   deleteObject,
   deployFirst,
   getObject,
-  healthy,
+  healthyOn,
+  type Ingress,
   installTrafficCrds,
+  nginxCanaryWeight,
+  nginxIngress,
   pausedAt,
   pluginActualWeight,
   promote,
@@ -20,6 +23,8 @@ import {
   routedRollout,
   selectors,
   updateAndPause,
+  type VirtualService,
+  virtualService,
   waitForValue,
 } from './traffic-support.ts';
 
@@ -27,48 +32,14 @@ const ns = namespacePerTest();
 controllerPerFile('traffic-multiple');
 beforeAll(installTrafficCrds);
 
-const ingress = (name: string, host: string) => ({
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'Ingress',
-  metadata: { name, annotations: { 'kubernetes.io/ingress.class': 'nginx' } },
-  spec: {
-    rules: [
-      {
-        host,
-        http: {
-          paths: [
-            {
-              path: '/',
-              pathType: 'Prefix',
-              backend: { service: { name: 'web-stable', port: { number: 80 } } },
-            },
-          ],
-        },
-      },
-    ],
-  },
-});
-
-interface Ingress {
-  metadata: { annotations?: Record<string, string> };
-  spec: { rules: { host?: string; http: { paths: { backend: { service: { name: string } } }[] } }[] };
-}
-
 /** The canary-weight annotation of each canary Ingress, in stableIngresses order. */
 const canaryWeights = async () =>
-  Promise.all(
-    ['web-web-canary', 'web-api-canary'].map(
-      async (name) =>
-        (await getObject<Ingress>(ns.name, 'ingress', name))?.metadata.annotations?.[
-          'nginx.ingress.kubernetes.io/canary-weight'
-        ],
-    ),
-  );
+  Promise.all(['web-web-canary', 'web-api-canary'].map((name) => nginxCanaryWeight(ns.name, name)));
 
 test('NGINX stableIngresses: each stable Ingress gets its own canary Ingress and the weights', async () => {
   await createServices(ns.name);
-  await applyObject(ns.name, ingress('web', 'web.example'));
-  await applyObject(ns.name, ingress('api', 'api.example'));
+  await applyObject(ns.name, nginxIngress('web', 'web.example'));
+  await applyObject(ns.name, nginxIngress('api', 'api.example'));
   const blue = await deployFirst(ns.name, routedRollout({ nginx: { stableIngresses: ['web', 'api'] } }));
   expect(await waitForValue('both canary Ingresses at 0', canaryWeights, ['0', '0'])).toBeTruthy();
   // Each canary Ingress copies the rules of its own stable Ingress.
@@ -87,35 +58,8 @@ test('NGINX stableIngresses: each stable Ingress gets its own canary Ingress and
   expect(await pluginActualWeight(ns.name)).toBe('75');
 
   await promote(ns.name);
-  await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on yellow',
-    (r) => healthy(r) && r.status?.stableRS === yellow,
-  );
+  await healthyOn(ns.name, yellow);
   expect(await waitForValue('both canary Ingresses back at 0', canaryWeights, ['0', '0'])).toBeTruthy();
-});
-
-interface VirtualService {
-  spec: { http: { name?: string; route?: { destination: { host: string }; weight?: number }[] }[] };
-}
-
-const virtualService = (name: string, route: string) => ({
-  apiVersion: 'networking.istio.io/v1alpha3',
-  kind: 'VirtualService',
-  metadata: { name },
-  spec: {
-    hosts: [`${name}.example`],
-    http: [
-      {
-        name: route,
-        route: [
-          { destination: { host: 'web-stable', port: { number: 80 } }, weight: 100 },
-          { destination: { host: 'web-canary', port: { number: 80 } }, weight: 0 },
-        ],
-      },
-    ],
-  },
 });
 
 /** "stable/canary" weights of the named route of each VirtualService. */
@@ -172,11 +116,6 @@ test('Istio virtualServices: every VirtualService carries the weights; a missing
   expect(await vsWeights()).toEqual(['25/75', '25/75']);
 
   await promote(ns.name);
-  await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on yellow',
-    (r) => healthy(r) && r.status?.stableRS === yellow,
-  );
+  await healthyOn(ns.name, yellow);
   expect(await waitForValue('all traffic on stable in both', vsWeights, ['100/0', '100/0'])).toBeTruthy();
 });

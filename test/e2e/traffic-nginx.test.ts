@@ -17,7 +17,10 @@ import {
   deleteObject,
   deployFirst,
   getObject,
-  healthy,
+  healthyOn,
+  type Ingress,
+  nginxCanaryWeight,
+  nginxIngress,
   pausedAt,
   pluginActualWeight,
   promote,
@@ -31,37 +34,8 @@ import {
 const ns = namespacePerTest();
 controllerPerFile('traffic-nginx');
 
-const stableIngress = {
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'Ingress',
-  metadata: { name: 'web', annotations: { 'kubernetes.io/ingress.class': 'nginx' } },
-  spec: {
-    rules: [
-      {
-        host: 'web.example',
-        http: {
-          paths: [
-            {
-              path: '/',
-              pathType: 'Prefix',
-              backend: { service: { name: 'web-stable', port: { number: 80 } } },
-            },
-          ],
-        },
-      },
-    ],
-  },
-};
-
-interface Ingress {
-  metadata: { annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string }[] };
-  spec: { rules: { http: { paths: { backend: { service: { name: string } } }[] } }[] };
-}
-
-const canaryWeight = async () =>
-  (await getObject<Ingress>(ns.name, 'ingress', 'web-web-canary'))?.metadata.annotations?.[
-    'nginx.ingress.kubernetes.io/canary-weight'
-  ];
+const stableIngress = nginxIngress('web', 'web.example');
+const canaryWeight = () => nginxCanaryWeight(ns.name, 'web-web-canary');
 
 async function setUp(canary: Parameters<typeof routedRollout>[1] = {}) {
   await createServices(ns.name);
@@ -109,12 +83,7 @@ test('a 4-step canary moves the canary Ingress weight step by step', async () =>
   expect((await replicaSetSizes(ns.name, 'web'))[yellow]).toEqual({ spec: 3, available: 3 });
 
   await promote(ns.name);
-  await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on yellow',
-    (r) => healthy(r) && r.status?.stableRS === yellow,
-  );
+  await healthyOn(ns.name, yellow);
   expect(await waitForValue('canary weight back to 0', canaryWeight, '0')).toBe('0');
   expect(
     await waitForValue('both Services on yellow', () => selectors(ns.name), {
@@ -175,12 +144,7 @@ test('promote --full skips the remaining steps', async () => {
   const step1 = await updateAndPause(ns.name, 1);
   const yellow = step1.status!.currentPodHash!;
   await promote(ns.name, '--full');
-  await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on yellow',
-    (r) => healthy(r) && r.status?.stableRS === yellow,
-  );
+  await healthyOn(ns.name, yellow);
   expect(await waitForValue('canary weight 0 once promoted', canaryWeight, '0')).toBe('0');
   expect(await recordedWeights(ns.name)).toEqual({ canary: [0, yellow], stable: [100, yellow] });
 });
@@ -238,12 +202,7 @@ test('dynamicStableScale: the stable ReplicaSet shrinks only after traffic left 
   ).toBeTruthy();
   expect((await replicaSetSizes(ns.name, 'web'))[yellow]).toEqual({ spec: 3, available: 3 });
   await promote(ns.name);
-  await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on yellow',
-    (r) => healthy(r) && r.status?.stableRS === yellow,
-  );
+  await healthyOn(ns.name, yellow);
   // No scale-down delay with dynamicStableScale: the old stable goes at once.
   expect(
     await waitForValue('old stable at 0', async () => (await replicaSetSizes(ns.name, 'web'))[blue]?.spec, 0),
@@ -297,11 +256,6 @@ test('setCanaryScale sizes the canary apart from the weight the Ingress carries'
   expect((await sizes())[blue]).toEqual({ spec: 4, available: 4 });
 
   await promote(ns.name);
-  await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on yellow',
-    (r) => healthy(r) && r.status?.stableRS === yellow,
-  );
+  await healthyOn(ns.name, yellow);
   expect(await waitForValue('canary weight back to 0', canaryWeight, '0')).toBe('0');
 });

@@ -18,6 +18,7 @@ import {
   deployFirst,
   getObject,
   healthy,
+  healthyOn,
   installTrafficCrds,
   pausedAt,
   pluginActualWeight,
@@ -162,12 +163,7 @@ test('ALB: the forward action annotation carries the weight of every step', asyn
   await pausedAt(ns.name, 3);
   expect(await action()).toEqual(['web-canary=75', 'web-stable=25']);
   await promote(ns.name);
-  await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on yellow',
-    (r) => healthy(r) && r.status?.stableRS === yellow,
-  );
+  await healthyOn(ns.name, yellow);
   expect(
     await waitForValue('all on stable (now yellow)', action, ['web-canary=0', 'web-stable=100']),
   ).toBeTruthy();

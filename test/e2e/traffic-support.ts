@@ -128,6 +128,15 @@ export function routedRollout(trafficRouting: RolloutTrafficRouting, canary: Par
 export const healthy = (r: Rollout) =>
   r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
 
+/** Waits, after the last promote, for the Rollout to be Healthy with `hash` as its stable. */
+export async function healthyOn(
+  namespace: string,
+  hash: string,
+  what = 'Healthy on yellow',
+): Promise<Rollout> {
+  return waitForRollout(namespace, 'web', what, (r) => healthy(r) && r.status?.stableRS === hash);
+}
+
 /** Creates the Rollout and waits for the first version to be Healthy; returns its hash. */
 export async function deployFirst(namespace: string, rollout: Rollout): Promise<string> {
   await createRollout(namespace, rollout);
@@ -203,3 +212,68 @@ export async function waitForEvents(namespace: string, name: string, reason: str
     return found.length > 0 ? found : undefined;
   });
 }
+
+/** An NGINX stable Ingress: `host` (all paths) sent to the stable Service. */
+export const nginxIngress = (name: string, host: string) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name, annotations: { 'kubernetes.io/ingress.class': 'nginx' } },
+  spec: {
+    rules: [
+      {
+        host,
+        http: {
+          paths: [
+            {
+              path: '/',
+              pathType: 'Prefix',
+              backend: { service: { name: 'web-stable', port: { number: 80 } } },
+            },
+          ],
+        },
+      },
+    ],
+  },
+});
+
+/** The parts of an Ingress the tests read. */
+export interface Ingress {
+  metadata: { annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string }[] };
+  spec: { rules: { host?: string; http: { paths: { backend: { service: { name: string } } }[] } }[] };
+}
+
+/** The canary-weight annotation of an NGINX canary Ingress (undefined until it exists). */
+export async function nginxCanaryWeight(namespace: string, name: string): Promise<string | undefined> {
+  return (await getObject<Ingress>(namespace, 'ingress', name))?.metadata.annotations?.[
+    'nginx.ingress.kubernetes.io/canary-weight'
+  ];
+}
+
+/** A host-level VirtualService `<name>.example` whose route `route` sends all traffic to stable. */
+export const virtualService = (name: string, route: string) => ({
+  apiVersion: 'networking.istio.io/v1alpha3',
+  kind: 'VirtualService',
+  metadata: { name },
+  spec: {
+    hosts: [`${name}.example`],
+    http: [
+      {
+        name: route,
+        route: [
+          { destination: { host: 'web-stable', port: { number: 80 } }, weight: 100 },
+          { destination: { host: 'web-canary', port: { number: 80 } }, weight: 0 },
+        ],
+      },
+    ],
+  },
+});
+
+/** The parts of a VirtualService HTTP route the tests read. */
+export interface VirtualServiceRoute {
+  name?: string;
+  match?: unknown[];
+  route?: { destination: { host: string; subset?: string }; weight?: number }[];
+  mirror?: { host: string };
+  mirrorPercentage?: { value: number };
+}
+export type VirtualService = { spec: { http: VirtualServiceRoute[] } };
