@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { argoRollouts, createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
-import { blueGreenRollout, createService, healthy, template } from './bluegreen-support.ts';
+import { argoRollouts } from '../support/rollouts.ts';
+import { blueGreenRollout, deployFirst, healthyOn, updateToGreen } from './bluegreen-support.ts';
 
 const rkPath = join(import.meta.dirname, '..', '..', 'controller', 'src', 'cli', 'rk.ts');
 
@@ -45,24 +45,15 @@ function treeRows(text: string): string[] {
 }
 
 test('rk get rollout shows the blue-green roles as the official plugin does, before and after the promote', async () => {
-  await createService(ns.name, 'web-active');
-  await createService(ns.name, 'web-preview');
-  await createRollout(
+  const first = await deployFirst(
     ns.name,
     blueGreenRollout({
       image: 'argoproj/rollouts-demo:blue',
       blueGreen: { autoPromotionEnabled: false, scaleDownDelaySeconds: 120 },
     }),
   );
-  const first = await waitForRollout(ns.name, 'web', 'the initial deploy is Healthy', healthy);
   const blue = first.status!.stableRS!;
-  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:green') } });
-  const paused = await waitForRollout(
-    ns.name,
-    'web',
-    'paused in preview',
-    (r) => r.status?.phase === 'Paused',
-  );
+  const paused = await updateToGreen(ns.name);
   const green = paused.status!.currentPodHash!;
 
   const ours = await rk(ns.name, 'get', 'rollout', 'web', '--no-color');
@@ -78,7 +69,7 @@ test('rk get rollout shows the blue-green roles as the official plugin does, bef
   expect(await rk(ns.name, 'status', 'web', '--watch=false')).toBe('Paused - BlueGreenPause\n');
 
   expect(await rk(ns.name, 'promote', 'web')).toBe("rollout 'web' promoted\n");
-  await waitForRollout(ns.name, 'web', 'Healthy on green', (r) => healthy(r) && r.status?.stableRS === green);
+  await healthyOn(ns.name, green);
   const after = await rk(ns.name, 'get', 'rollout', 'web', '--no-color');
   expect(after).toMatch(new RegExp(`⧉ web-${green} +ReplicaSet +✔ Healthy +\\S+ +stable,active`));
   expect(after).toMatch(new RegExp(`⧉ web-${blue} +ReplicaSet +✔ Healthy +\\S+ +delay:\\d+s`));

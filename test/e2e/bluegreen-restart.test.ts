@@ -7,16 +7,15 @@ import { INSTANCE_ID_LABEL } from '@rollout-kit/api';
 import { applyCrds } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import {
-  argoRollouts,
-  createRollout,
-  getRollout,
-  patchRollout,
-  replicaSetSizes,
-  waitForRollout,
-} from '../support/rollouts.ts';
+import { argoRollouts, getRollout, replicaSetSizes } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { blueGreenRollout, createService, healthy, serviceState, template } from './bluegreen-support.ts';
+import {
+  blueGreenRollout,
+  deployFirst,
+  healthyOn,
+  serviceState,
+  updateToGreen,
+} from './bluegreen-support.ts';
 import { launchController, newInstanceId, type ControllerProcess } from './controller-process.ts';
 
 const ns = namespacePerTest();
@@ -55,9 +54,7 @@ test('killed around the active switch, the restarted controller leaves the Servi
   };
 
   let controller = start();
-  await createService(ns.name, 'web-active');
-  await createService(ns.name, 'web-preview');
-  await createRollout(
+  const first = await deployFirst(
     ns.name,
     blueGreenRollout({
       image: 'argoproj/rollouts-demo:blue',
@@ -65,15 +62,8 @@ test('killed around the active switch, the restarted controller leaves the Servi
       blueGreen: { autoPromotionEnabled: false, scaleDownDelaySeconds: 8 },
     }),
   );
-  const first = await waitForRollout(ns.name, 'web', 'the initial deploy is Healthy', healthy);
   const blue = first.status!.stableRS!;
-  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:green') } });
-  const paused = await waitForRollout(
-    ns.name,
-    'web',
-    'paused in preview',
-    (r) => r.status?.phase === 'Paused',
-  );
+  const paused = await updateToGreen(ns.name);
   const green = paused.status!.currentPodHash!;
 
   // 1. Killed right as the promote is acted on.
@@ -81,12 +71,7 @@ test('killed around the active switch, the restarted controller leaves the Servi
   await crash(controller);
   controller = start();
 
-  const done = await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on green',
-    (r) => healthy(r) && r.status?.stableRS === green,
-  );
+  const done = await healthyOn(ns.name, green);
   expect(done.status?.blueGreen).toEqual({ activeSelector: green, previewSelector: green });
   expect((await serviceState(ns.name, 'web-active')).hash).toBe(green);
   expect((await serviceState(ns.name, 'web-preview')).hash).toBe(green);

@@ -7,7 +7,6 @@ import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
   argoRollouts,
-  createRollout,
   patchRollout,
   replicaSetSizes,
   waitForEventReasons,
@@ -18,9 +17,12 @@ import {
   argoCdHealth,
   blueGreenRollout,
   createService,
+  deployFirst,
   healthy,
+  healthyOn,
   serviceState,
   template,
+  updateToGreen,
   waitForService,
 } from './bluegreen-support.ts';
 
@@ -31,13 +33,9 @@ async function deployBlue(
   blueGreen: Parameters<typeof blueGreenRollout>[0]['blueGreen'],
   extra: { progressDeadlineSeconds?: number } = {},
 ): Promise<string> {
-  await createService(ns.name, 'web-active');
-  await createService(ns.name, 'web-preview');
   const rollout = blueGreenRollout({ image: 'argoproj/rollouts-demo:blue', blueGreen });
   Object.assign(rollout.spec, extra);
-  await createRollout(ns.name, rollout);
-  const first = await waitForRollout(ns.name, 'web', 'the initial deploy is Healthy', healthy);
-  return first.status!.stableRS!;
+  return (await deployFirst(ns.name, rollout)).status!.stableRS!;
 }
 
 async function messages(reason: string): Promise<string[]> {
@@ -50,13 +48,7 @@ async function messages(reason: string): Promise<string[]> {
 
 test('abort keeps blue active and removes green after the abort delay; retry pauses again and promote finishes', async () => {
   const blue = await deployBlue({ autoPromotionEnabled: false, abortScaleDownDelaySeconds: 3 });
-  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:green') } });
-  const paused = await waitForRollout(
-    ns.name,
-    'web',
-    'paused in preview',
-    (r) => r.status?.phase === 'Paused',
-  );
+  const paused = await updateToGreen(ns.name);
   const green = paused.status!.currentPodHash!;
 
   await argoRollouts(ns.name, 'abort', 'web');
@@ -99,7 +91,7 @@ test('abort keeps blue active and removes green after the abort delay; retry pau
   expect((await serviceState(ns.name, 'web-active')).hash).toBe(blue);
 
   await argoRollouts(ns.name, 'promote', 'web');
-  await waitForRollout(ns.name, 'web', 'Healthy on green', (r) => healthy(r) && r.status?.stableRS === green);
+  await healthyOn(ns.name, green);
   expect((await serviceState(ns.name, 'web-active')).hash).toBe(green);
 });
 

@@ -2,6 +2,7 @@
 // reading which hash a Service selects. Argo CD's view of the Rollout: ../support/argocd-lua.ts.
 import type { Rollout } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
+import { createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 export { argoCdHealth, runArgoCdAction, waitForArgoCdHealth } from '../support/argocd-lua.ts';
@@ -61,3 +62,29 @@ export async function waitForService(namespace: string, name: string, hash: stri
 
 export const healthy = (r: Rollout) =>
   r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
+
+/** Creates the active and preview Services and the Rollout; returns it once the first version is Healthy. */
+export async function deployFirst(namespace: string, rollout: Rollout): Promise<Rollout> {
+  await createService(namespace, 'web-active');
+  await createService(namespace, 'web-preview');
+  await createRollout(namespace, rollout);
+  return waitForRollout(namespace, 'web', 'the initial deploy is Healthy', healthy);
+}
+
+/** Updates the Rollout to the green image and returns it once paused with green in preview. */
+export async function updateToGreen(
+  namespace: string,
+  paused: (r: Rollout) => boolean = (r) => r.status?.phase === 'Paused',
+): Promise<Rollout> {
+  await patchRollout(namespace, 'web', { spec: { template: template('argoproj/rollouts-demo:green') } });
+  return waitForRollout(namespace, 'web', 'paused in preview', paused);
+}
+
+/** Waits, after the promote, for the Rollout to be Healthy with `hash` as its stable. */
+export async function healthyOn(
+  namespace: string,
+  hash: string,
+  what = 'Healthy on green',
+): Promise<Rollout> {
+  return waitForRollout(namespace, 'web', what, (r) => healthy(r) && r.status?.stableRS === hash);
+}

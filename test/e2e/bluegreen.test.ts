@@ -7,23 +7,17 @@ import type { Rollout } from '@rollout-kit/api';
 import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import {
-  argoRollouts,
-  createRollout,
-  patchRollout,
-  replicaSetSizes,
-  waitForEventReasons,
-  waitForRollout,
-} from '../support/rollouts.ts';
+import { argoRollouts, replicaSetSizes, waitForEventReasons, waitForRollout } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 import {
   argoCdHealth,
   blueGreenRollout,
-  createService,
+  deployFirst,
   healthy,
+  healthyOn,
   runArgoCdAction,
   serviceState,
-  template,
+  updateToGreen,
   waitForArgoCdHealth,
   waitForService,
 } from './bluegreen-support.ts';
@@ -32,10 +26,10 @@ const ns = namespacePerTest();
 controllerPerFile('bluegreen');
 
 async function deployBlue(blueGreen: Parameters<typeof blueGreenRollout>[0]['blueGreen']): Promise<string> {
-  await createService(ns.name, 'web-active');
-  await createService(ns.name, 'web-preview');
-  await createRollout(ns.name, blueGreenRollout({ image: 'argoproj/rollouts-demo:blue', blueGreen }));
-  const first = await waitForRollout(ns.name, 'web', 'the initial deploy is Healthy', healthy);
+  const first = await deployFirst(
+    ns.name,
+    blueGreenRollout({ image: 'argoproj/rollouts-demo:blue', blueGreen }),
+  );
   const blue = first.status!.stableRS!;
   expect(first.status?.blueGreen).toEqual({ activeSelector: blue, previewSelector: blue });
   return blue;
@@ -53,8 +47,7 @@ test('blue → green with auto-promotion off: preview first, promote, blue scale
   });
   expect(await argoCdHealth(ns.name)).toEqual({ status: 'Healthy', message: '' });
 
-  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:green') } });
-  const paused = await waitForRollout(ns.name, 'web', 'paused in preview', pausedInPreview);
+  const paused = await updateToGreen(ns.name, pausedInPreview);
   const green = paused.status!.currentPodHash!;
   expect(green).not.toBe(blue);
   // Preview on green, active still on blue, both ReplicaSets up.
@@ -81,12 +74,7 @@ test('blue → green with auto-promotion off: preview first, promote, blue scale
   expect(shown).toMatch(new RegExp(`web-${blue}\\s.*stable,active`));
 
   await argoRollouts(ns.name, 'promote', 'web');
-  const done = await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on green',
-    (r) => healthy(r) && r.status?.stableRS === green,
-  );
+  const done = await healthyOn(ns.name, green);
   expect(done.status?.blueGreen).toEqual({ activeSelector: green, previewSelector: green });
   expect(done.status?.pauseConditions).toBeUndefined();
   expect(done.status?.controllerPause).toBeUndefined();
@@ -117,8 +105,7 @@ test('blue → green with auto-promotion off: preview first, promote, blue scale
 
 test('autoPromotionSeconds: the pause ends by itself and the active Service switches', async () => {
   const blue = await deployBlue({ autoPromotionSeconds: 3 });
-  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:green') } });
-  const paused = await waitForRollout(ns.name, 'web', 'paused in preview', pausedInPreview);
+  const paused = await updateToGreen(ns.name, pausedInPreview);
   const green = paused.status!.currentPodHash!;
   expect((await serviceState(ns.name, 'web-active')).hash).toBe(blue);
   await waitForArgoCdHealth(ns.name, 'Suspended');
@@ -136,8 +123,7 @@ test('autoPromotionSeconds: the pause ends by itself and the active Service swit
 
 test('previewReplicaCount: green runs one pod in preview and grows to full size on promotion', async () => {
   const blue = await deployBlue({ autoPromotionEnabled: false, previewReplicaCount: 1 });
-  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:green') } });
-  const paused = await waitForRollout(ns.name, 'web', 'paused in preview', pausedInPreview);
+  const paused = await updateToGreen(ns.name, pausedInPreview);
   const green = paused.status!.currentPodHash!;
   expect(await replicaSetSizes(ns.name, 'web')).toEqual({
     [blue]: { spec: 3, available: 3 },
@@ -149,12 +135,7 @@ test('previewReplicaCount: green runs one pod in preview and grows to full size 
   expect(await argoCdHealth(ns.name)).toEqual({ status: 'Suspended', message: 'BlueGreenPause' });
 
   await argoRollouts(ns.name, 'promote', 'web');
-  const done = await waitForRollout(
-    ns.name,
-    'web',
-    'Healthy on green',
-    (r) => healthy(r) && r.status?.stableRS === green,
-  );
+  const done = await healthyOn(ns.name, green);
   expect(done.status?.blueGreen?.scaleUpPreviewCheckPoint).toBeUndefined();
   expect((await replicaSetSizes(ns.name, 'web'))[green]).toEqual({ spec: 3, available: 3 });
   expect((await serviceState(ns.name, 'web-active')).hash).toBe(green);
@@ -176,13 +157,12 @@ async function eventMessages(namespace: string, reason: string): Promise<string[
 
 test("Argo CD's resume action promotes a blue-green Rollout paused in preview", async () => {
   const blue = await deployBlue({ autoPromotionEnabled: false });
-  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:green') } });
-  const paused = await waitForRollout(ns.name, 'web', 'paused in preview', pausedInPreview);
+  const paused = await updateToGreen(ns.name, pausedInPreview);
   const green = paused.status!.currentPodHash!;
   expect((await serviceState(ns.name, 'web-active')).hash).toBe(blue);
 
   await runArgoCdAction(ns.name, 'resume');
-  await waitForRollout(ns.name, 'web', 'Healthy on green', (r) => healthy(r) && r.status?.stableRS === green);
+  await healthyOn(ns.name, green);
   expect((await serviceState(ns.name, 'web-active')).hash).toBe(green);
   expect(await argoCdHealth(ns.name)).toEqual({ status: 'Healthy', message: '' });
 });
