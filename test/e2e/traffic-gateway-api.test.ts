@@ -20,6 +20,7 @@ import {
   routedRollout,
   selectors,
   updateAndPause,
+  waitForInvalidSpec,
   waitForValue,
 } from './traffic-support.ts';
 
@@ -142,13 +143,8 @@ test('GRPCRoute weights; an HTTPRoute deleted mid-rollout is InvalidSpec', async
   expect(await weights('grpcroutes.gateway.networking.k8s.io')).toEqual(['web-stable=75', 'web-canary=25']);
   await deleteObject(ns.name, 'httproutes.gateway.networking.k8s.io', 'web');
   await promote(ns.name);
-  const invalid = await waitForRollout(
-    ns.name,
-    'web',
-    'InvalidSpec for the missing HTTPRoute',
-    (r) => r.status?.conditions?.some((c) => c.type === 'InvalidSpec' && c.status === 'True') === true,
-  );
-  expect(invalid.status?.conditions?.find((c) => c.type === 'InvalidSpec')?.message).toBe(
+  const invalid = await waitForInvalidSpec(ns.name, 'InvalidSpec for the missing HTTPRoute');
+  expect(invalid.message).toBe(
     `The Rollout "web" is invalid: spec.strategy.canary.trafficRouting.plugins.${PLUGIN}.httpRoute: Invalid value: "web": httproutes.gateway.networking.k8s.io "web" not found`,
   );
   expect(await replicaSetSizes(ns.name, 'web')).toEqual({

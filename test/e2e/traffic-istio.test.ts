@@ -4,13 +4,7 @@
 // their steps, abort, and a VirtualService deleted mid-rollout.
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import {
-  argoRollouts,
-  getRollout,
-  replicaSetSizes,
-  waitForEventReasons,
-  waitForRollout,
-} from '../support/rollouts.ts';
+import { argoRollouts, getRollout, replicaSetSizes, waitForEventReasons } from '../support/rollouts.ts';
 import {
   applyObject,
   createServices,
@@ -28,6 +22,7 @@ import {
   updateAndPause,
   type VirtualService,
   virtualService,
+  waitForInvalidSpec,
   waitForValue,
 } from './traffic-support.ts';
 
@@ -214,13 +209,8 @@ test('a VirtualService deleted mid-rollout: InvalidSpec and VirtualServiceNotFou
   const yellow = (await updateAndPause(ns.name, 1)).status!.currentPodHash!;
   await deleteObject(ns.name, 'virtualservices.networking.istio.io', 'web');
   await promote(ns.name);
-  const invalid = await waitForRollout(
-    ns.name,
-    'web',
-    'InvalidSpec for the missing VirtualService',
-    (r) => r.status?.conditions?.some((c) => c.type === 'InvalidSpec' && c.status === 'True') === true,
-  );
-  expect(invalid.status?.conditions?.find((c) => c.type === 'InvalidSpec')?.message).toBe(
+  const invalid = await waitForInvalidSpec(ns.name, 'InvalidSpec for the missing VirtualService');
+  expect(invalid.message).toBe(
     'The Rollout "web" is invalid: spec.strategy.canary.trafficRouting.istio.virtualService.name: Invalid value: "web": virtualservices.networking.istio.io "web" not found',
   );
   await waitForEventReasons(ns.name, 'web', ['VirtualServiceNotFound']);
@@ -247,13 +237,8 @@ test('a route name missing from the VirtualService is InvalidSpec', async () => 
     ns.name,
     routedRollout({ istio: { virtualService: { name: 'web', routes: ['nope'] } } }),
   );
-  const invalid = await waitForRollout(
-    ns.name,
-    'web',
-    'InvalidSpec for the missing route',
-    (r) => r.status?.conditions?.some((c) => c.type === 'InvalidSpec') === true,
-  );
-  expect(invalid.status?.conditions?.find((c) => c.type === 'InvalidSpec')?.message).toBe(
+  const invalid = await waitForInvalidSpec(ns.name, 'InvalidSpec for the missing route');
+  expect(invalid.message).toBe(
     `The Rollout "web" is invalid: spec.strategy.canary.trafficRouting.istio.virtualService.name: Invalid value: "web": Istio VirtualService has invalid HTTP routes. Error: HTTP Route 'nope' is not found in the defined Virtual Service.`,
   );
 });

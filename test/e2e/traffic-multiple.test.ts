@@ -4,7 +4,7 @@
 // in the InvalidSpec condition.
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { replicaSetSizes, waitForRollout } from '../support/rollouts.ts';
+import { replicaSetSizes } from '../support/rollouts.ts';
 import {
   applyObject,
   createServices,
@@ -25,6 +25,7 @@ import {
   updateAndPause,
   type VirtualService,
   virtualService,
+  waitForInvalidSpec,
   waitForValue,
 } from './traffic-support.ts';
 
@@ -98,13 +99,8 @@ test('Istio virtualServices: every VirtualService carries the weights; a missing
   // The second VirtualService goes away: InvalidSpec names it; the first keeps its weights.
   await deleteObject(ns.name, 'virtualservices.networking.istio.io', 'web-internal');
   await promote(ns.name);
-  const invalid = await waitForRollout(
-    ns.name,
-    'web',
-    'InvalidSpec for the missing second VirtualService',
-    (r) => r.status?.conditions?.some((c) => c.type === 'InvalidSpec' && c.status === 'True') === true,
-  );
-  expect(invalid.status?.conditions?.find((c) => c.type === 'InvalidSpec')?.message).toBe(
+  const invalid = await waitForInvalidSpec(ns.name, 'InvalidSpec for the missing second VirtualService');
+  expect(invalid.message).toBe(
     'The Rollout "web" is invalid: spec.strategy.canary.trafficRouting.istio.virtualServices.name: Invalid value: "web-internal": virtualservices.networking.istio.io "web-internal" not found',
   );
   expect((await vsWeights())[0]).toBe('75/25');

@@ -28,6 +28,7 @@ import {
   routedRollout,
   selectors,
   updateAndPause,
+  waitForInvalidSpec,
   waitForValue,
 } from './traffic-support.ts';
 
@@ -155,16 +156,11 @@ test('a stable Ingress deleted mid-rollout is InvalidSpec; stable keeps serving 
   const yellow = step1.status!.currentPodHash!;
   await deleteObject(ns.name, 'ingress', 'web');
   await promote(ns.name);
-  const invalid = await waitForRollout(
-    ns.name,
-    'web',
-    'InvalidSpec for the missing Ingress',
-    (r) => r.status?.conditions?.some((c) => c.type === 'InvalidSpec' && c.status === 'True') === true,
-  );
-  expect(invalid.status?.conditions?.find((c) => c.type === 'InvalidSpec')?.message).toBe(
+  const invalid = await waitForInvalidSpec(ns.name, 'InvalidSpec for the missing Ingress');
+  expect(invalid.message).toBe(
     'The Rollout "web" is invalid: spec.strategy.canary.trafficRouting.nginx.stableIngress: Invalid value: "web": ingresses.networking.k8s.io "web" not found',
   );
-  expect(invalid.status?.phase).toBe('Degraded');
+  expect(invalid.rollout.status?.phase).toBe('Degraded');
   await waitForEventReasons(ns.name, 'web', ['TrafficRoutingError']);
   expect(await replicaSetSizes(ns.name, 'web')).toEqual({
     [blue]: { spec: 4, available: 4 },

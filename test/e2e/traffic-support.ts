@@ -144,6 +144,13 @@ export async function deployFirst(namespace: string, rollout: Rollout): Promise<
   return first.status?.stableRS ?? '';
 }
 
+/** Waits for the InvalidSpec condition to be True; returns the Rollout and the condition's message. */
+export async function waitForInvalidSpec(namespace: string, what: string) {
+  const invalidSpec = (r: Rollout) => r.status?.conditions?.find((c) => c.type === 'InvalidSpec');
+  const rollout = await waitForRollout(namespace, 'web', what, (r) => invalidSpec(r)?.status === 'True');
+  return { rollout, message: invalidSpec(rollout)?.message };
+}
+
 /** Starts an update to the yellow image and returns the Rollout paused at `step`. */
 export async function updateAndPause(namespace: string, step: number): Promise<Rollout> {
   await patchRollout(namespace, 'web', { spec: { template: template('argoproj/rollouts-demo:yellow') } });
