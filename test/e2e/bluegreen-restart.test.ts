@@ -4,7 +4,6 @@
 // The first kill lands right after the promote (before, during or just after the switch — the
 // pass runs within milliseconds); the second while blue waits on its deadline.
 import { INSTANCE_ID_LABEL } from '@rollout-kit/api';
-import { applyCrds } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import { argoRollouts, getRollout, replicaSetSizes } from '../support/rollouts.ts';
@@ -16,20 +15,10 @@ import {
   serviceState,
   updateToGreen,
 } from './bluegreen-support.ts';
-import { launchController, newInstanceId, type ControllerProcess } from './controller-process.ts';
+import { restartableController } from './restartable-controller.ts';
 
 const ns = namespacePerTest();
-const started: ControllerProcess[] = [];
-
-beforeAll(async () => {
-  await applyCrds();
-});
-afterEach(async () => {
-  const state = expect.getState();
-  if (state.assertionCalls !== state.numPassingAsserts)
-    for (const c of started) process.stderr.write(`controller ${c.name} log:\n${c.tail(15)}\n`);
-  await Promise.all(started.map((c) => c.stop()));
-});
+const controllers = restartableController('bg-restart');
 
 async function eventMessages(reason: string): Promise<string[]> {
   const list = await kube().core.listNamespacedEvent({
@@ -40,18 +29,7 @@ async function eventMessages(reason: string): Promise<string[]> {
 }
 
 test('killed around the active switch, the restarted controller leaves the Services consistent', async () => {
-  const instanceId = newInstanceId('bg-restart');
-  const start = () => {
-    const c = launchController(`${instanceId}-${started.length + 1}`, {
-      args: [`--instance-id=${instanceId}`, '--leader-elect=false'],
-    });
-    started.push(c);
-    return c;
-  };
-  const crash = async (c: ControllerProcess) => {
-    c.kill('SIGKILL');
-    expect(await c.exited).toBe('SIGKILL');
-  };
+  const { instanceId, start, crash } = controllers;
 
   let controller = start();
   const first = await deployFirst(

@@ -4,7 +4,6 @@
 // NewReplicaSetCreated, no extra ReplicaSet, no step repeated or skipped). Each kill lands where the
 // controller is between writes; a kill between the reconciler's status write and its Events loses
 // those Events (see step 4).
-import { applyCrds } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
@@ -16,27 +15,11 @@ import {
   waitForRollout,
 } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
-import {
-  canaryRollout,
-  healthy,
-  launchController,
-  newInstanceId,
-  reconciles,
-  type ControllerProcess,
-} from './controller-process.ts';
+import { canaryRollout, healthy, reconciles } from './controller-process.ts';
+import { restartableController } from './restartable-controller.ts';
 
 const ns = namespacePerTest();
-const started: ControllerProcess[] = [];
-
-beforeAll(async () => {
-  await applyCrds();
-});
-afterEach(async () => {
-  const state = expect.getState();
-  if (state.assertionCalls !== state.numPassingAsserts)
-    for (const c of started) process.stderr.write(`controller ${c.name} log:\n${c.tail(15)}\n`);
-  await Promise.all(started.map((c) => c.stop()));
-});
+const controllers = restartableController('restart');
 
 /** Events of the Rollout by reason, as `message → total count` (a repeat may be a new Event after a restart). */
 async function eventCounts(reason: string): Promise<Record<string, number>> {
@@ -50,18 +33,7 @@ async function eventCounts(reason: string): Promise<Record<string, number>> {
 }
 
 test('killed at every step of a canary and restarted, it continues with nothing lost or done twice', async () => {
-  const instanceId = newInstanceId('restart');
-  const start = () => {
-    const c = launchController(`${instanceId}-${started.length + 1}`, {
-      args: [`--instance-id=${instanceId}`, '--leader-elect=false'],
-    });
-    started.push(c);
-    return c;
-  };
-  const crash = async (c: ControllerProcess) => {
-    c.kill('SIGKILL');
-    expect(await c.exited).toBe('SIGKILL');
-  };
+  const { instanceId, start, crash } = controllers;
 
   let controller = start();
   await createRollout(
@@ -177,5 +149,5 @@ test('killed at every step of a canary and restarted, it continues with nothing 
   expect(Object.values(await eventCounts('NewReplicaSetCreated'))).toEqual([1, 1]);
   expect(Object.values(await eventCounts('RolloutUpdated'))).toEqual([1, 1]);
   for (const count of Object.values(await eventCounts('ScalingReplicaSet'))) expect(count).toBe(1);
-  expect(started.length).toBe(5);
+  expect(controllers.started.length).toBe(5);
 });
