@@ -287,6 +287,6 @@ test('a route name missing from the VirtualService is InvalidSpec', async () => 
     (r) => r.status?.conditions?.some((c) => c.type === 'InvalidSpec') === true,
   );
   expect(invalid.status?.conditions?.find((c) => c.type === 'InvalidSpec')?.message).toBe(
-    `The Rollout "web" is invalid: spec.strategy.canary.trafficRouting.istio.virtualService.routes: Invalid value: ["nope"]: HTTP Route 'nope' is not found in the defined Virtual Service.`,
+    `The Rollout "web" is invalid: spec.strategy.canary.trafficRouting.istio.virtualService.name: Invalid value: "web": Istio VirtualService has invalid HTTP routes. Error: HTTP Route 'nope' is not found in the defined Virtual Service.`,
   );
 });

@@ -249,3 +249,59 @@ test('dynamicStableScale: the stable ReplicaSet shrinks only after traffic left 
     await waitForValue('old stable at 0', async () => (await replicaSetSizes(ns.name, 'web'))[blue]?.spec, 0),
   ).toBe(0);
 });
+
+test('setCanaryScale sizes the canary apart from the weight the Ingress carries', async () => {
+  const blue = await setUp({
+    steps: [
+      { setCanaryScale: { replicas: 3 } },
+      { pause: {} },
+      { setWeight: 25 },
+      { pause: {} },
+      { setCanaryScale: { weight: 50 } },
+      { pause: {} },
+      { setCanaryScale: { matchTrafficWeight: true } },
+      { pause: {} },
+    ],
+  });
+  const sizes = async () => replicaSetSizes(ns.name, 'web');
+  // Three canary pods before any traffic reaches them.
+  const yellow = (await updateAndPause(ns.name, 1)).status!.currentPodHash!;
+  expect(await sizes()).toEqual({ [blue]: { spec: 4, available: 4 }, [yellow]: { spec: 3, available: 3 } });
+  expect(await canaryWeight()).toBe('0');
+  expect(await recordedWeights(ns.name)).toEqual({ canary: [0, yellow], stable: [100, blue] });
+  expect(await selectors(ns.name)).toEqual({ canary: yellow, stable: blue });
+
+  // setWeight moves the traffic; the earlier setCanaryScale still sizes the canary.
+  await promote(ns.name);
+  await pausedAt(ns.name, 3);
+  expect(await canaryWeight()).toBe('25');
+  expect(await recordedWeights(ns.name)).toEqual({ canary: [25, yellow], stable: [75, blue] });
+  expect((await sizes())[yellow]).toEqual({ spec: 3, available: 3 });
+
+  // setCanaryScale weight 50: ceil(0.5 · 4) = 2 pods, traffic unchanged.
+  await promote(ns.name);
+  await pausedAt(ns.name, 5);
+  expect(
+    await waitForValue('canary at 2 pods', async () => (await sizes())[yellow], { spec: 2, available: 2 }),
+  ).toBeTruthy();
+  expect(await canaryWeight()).toBe('25');
+
+  // matchTrafficWeight: pods follow the 25% again, ceil(0.25 · 4) = 1.
+  await promote(ns.name);
+  await pausedAt(ns.name, 7);
+  expect(
+    await waitForValue('canary at 1 pod', async () => (await sizes())[yellow], { spec: 1, available: 1 }),
+  ).toBeTruthy();
+  expect(await canaryWeight()).toBe('25');
+  expect(await pluginActualWeight(ns.name)).toBe('25');
+  expect((await sizes())[blue]).toEqual({ spec: 4, available: 4 });
+
+  await promote(ns.name);
+  await waitForRollout(
+    ns.name,
+    'web',
+    'Healthy on yellow',
+    (r) => healthy(r) && r.status?.stableRS === yellow,
+  );
+  expect(await waitForValue('canary weight back to 0', canaryWeight, '0')).toBe('0');
+});

@@ -188,3 +188,18 @@ export async function waitForValue<T>(
     { timeoutMs, observe: read },
   );
 }
+
+/** Waits for Events of `reason` on the Rollout and returns their messages. */
+export async function waitForEvents(namespace: string, name: string, reason: string): Promise<string[]> {
+  const messages = async () => {
+    const list = await kube().core.listNamespacedEvent({
+      namespace,
+      fieldSelector: `involvedObject.name=${name},reason=${reason}`,
+    });
+    return list.items.map((e) => e.message ?? '');
+  };
+  return waitFor(`${reason} Events on ${namespace}/${name}`, async () => {
+    const found = await messages();
+    return found.length > 0 ? found : undefined;
+  });
+}

@@ -1,5 +1,5 @@
 import type { CanaryStep, Rollout, RolloutStatus } from '@rollout-kit/api';
-import type { ReplicaSetCounts } from './replicas.ts';
+import { trafficRoutedCounts, type ReplicaSetCounts } from './replicas.ts';
 import {
   activeManagedRoutes,
   desiredCanaryWeight,
@@ -151,6 +151,97 @@ describe('desiredCanaryWeight', () => {
       stableHash: 's',
     };
     expect(desiredCanaryWeight(input)).toBe(want);
+  });
+});
+
+describe('setCanaryScale with a router: pods follow the step, traffic the setWeight steps', () => {
+  // R=4. Upstream keeps a setCanaryScale in effect until a matchTrafficWeight step, while the
+  // weight written to the router only ever comes from setWeight steps.
+  const scaled: CanaryStep[] = [
+    { setCanaryScale: { replicas: 3 } },
+    { pause: {} },
+    { setWeight: 25 },
+    { pause: {} },
+    { setCanaryScale: { weight: 50 } },
+    { pause: {} },
+    { setCanaryScale: { matchTrafficWeight: true } },
+    { pause: {} },
+  ];
+  const at = (index: number, status: RolloutStatus = {}, canary: Record<string, unknown> = {}) => {
+    const r = rollout({ currentStepIndex: index, ...status }, { steps: scaled, ...canary });
+    r.spec.replicas = 4;
+    return r;
+  };
+  test.each([
+    {
+      name: 'replicas 3 before any setWeight: 3 pods, no traffic',
+      ro: at(0),
+      newRS: rs('n', 3),
+      want: [3, 4, 0],
+    },
+    { name: 'replicas 3 still coming up: no traffic', ro: at(0), newRS: rs('n', 3, 1), want: [3, 4, 0] },
+    { name: 'the pause keeps 3 pods and 0 traffic', ro: at(1), newRS: rs('n', 3), want: [3, 4, 0] },
+    {
+      name: 'setWeight 25 moves traffic; setCanaryScale replicas still sizes the canary',
+      ro: at(2),
+      newRS: rs('n', 3),
+      want: [3, 4, 25],
+    },
+    {
+      name: 'setCanaryScale weight 50 resizes to ceil(0.5·4) = 2 pods; traffic stays 25 while scaling',
+      ro: at(4),
+      newRS: rs('n', 3),
+      want: [2, 4, 25],
+    },
+    {
+      name: 'at 2 pods the weight is still the last setWeight',
+      ro: at(5),
+      newRS: rs('n', 2),
+      want: [2, 4, 25],
+    },
+    {
+      name: 'matchTrafficWeight: pods follow the 25% again (1 pod)',
+      ro: at(6),
+      newRS: rs('n', 1),
+      want: [1, 4, 25],
+    },
+    { name: 'past the last step: all pods and all traffic', ro: at(8), newRS: rs('n', 4), want: [4, 4, 100] },
+    {
+      name: 'abort ignores setCanaryScale: no pods, no traffic',
+      ro: at(2, { abort: true }),
+      newRS: rs('n', 3),
+      want: [0, 4, 0],
+    },
+    {
+      name: 'abort with abortScaleDownDelaySeconds 0 keeps the 3 pods, no traffic',
+      ro: at(2, { abort: true }, { abortScaleDownDelaySeconds: 0 }),
+      newRS: rs('n', 3),
+      want: [3, 4, 0],
+    },
+    {
+      name: 'dynamicStableScale: replicas without traffic keep the stable RS whole',
+      ro: at(1, {}, { dynamicStableScale: true }),
+      newRS: rs('n', 3),
+      want: [3, 4, 0],
+    },
+    {
+      name: 'dynamicStableScale: setCanaryScale weight 50 alone never shrinks stable below its traffic',
+      ro: at(5, { canary: { weights: weights(25) } }, { dynamicStableScale: true }),
+      newRS: rs('n', 2),
+      want: [2, 3, 25],
+    },
+  ])('$name', ({ ro, newRS, want }) => {
+    const stableRS = rs('s', 4);
+    const counts = trafficRoutedCounts(ro, ro.status?.canary?.weights, { newRS, stableRS });
+    const weight = desiredCanaryWeight({
+      rollout: ro,
+      newRS,
+      stableRS,
+      otherRSs: [],
+      canaryHash: 'n',
+      stableHash: 's',
+    });
+    expect([counts.canary, counts.stable, weight]).toEqual(want);
   });
 });
 

@@ -10,11 +10,9 @@ import {
   trafficWeightUpdated,
   weightsChanged,
   weightsStatus,
-  type DesiredTraffic,
   type TrafficInput,
 } from '../canary/traffic-weight.ts';
 import { isNotFound, kubeCall } from '../kube/errors.ts';
-import type { RolloutEvent } from '../rollout/events.ts';
 import { invalidSpecMessage } from '../rollout/validate.ts';
 import {
   refKey,
@@ -54,45 +52,8 @@ export async function readRouterObjects(
   return live;
 }
 
-const NO_TRAFFIC: DesiredTraffic = {
-  weight: 0,
-  maxWeight: 100,
-  additional: [],
-  routes: { header: [], mirror: [] },
-  canaryHash: '',
-  stableHash: '',
-};
-
-/**
- * The first problem a router has with its objects (a missing object or route, as upstream's
- * reference validation, or an object it may not change), as the InvalidSpec message, with the
- * Warning event to record.
- */
-export function trafficReferenceProblem(
-  rollout: Rollout,
-  routers: readonly TrafficRouter[],
-  live: LiveObjects,
-): { message: string; event: RolloutEvent } | undefined {
-  for (const router of routers) {
-    const problem = router.plan(rollout, live, NO_TRAFFIC).problem;
-    if (!problem) continue;
-    const name = rollout.metadata.name ?? '';
-    if (problem.kind === 'error') {
-      const field = `spec.strategy.canary.trafficRouting.${router.configKey}`;
-      const message = invalidSpecMessage(name, { type: 'Forbidden', field, detail: problem.message });
-      return {
-        message,
-        event: { type: 'Warning', reason: EVENT_TRAFFIC_ROUTING_ERROR, message: problem.message },
-      };
-    }
-    const message = invalidSpecMessage(name, problem.error);
-    return {
-      message,
-      event: problem.event ?? { type: 'Warning', reason: EVENT_TRAFFIC_ROUTING_ERROR, message },
-    };
-  }
-  return undefined;
-}
+// Pure; kept importable from here, where the reconciler looks for the traffic side.
+export { trafficReferenceProblem } from '../traffic/reference-problem.ts';
 
 export class TrafficRoutingError extends Error {}
 
@@ -106,8 +67,9 @@ export const ROUTER_RECHECK_MS = 30_000;
 /**
  * Brings every router to the traffic this pass wants and returns the weights to record, or
  * undefined when nothing may be written yet (the stable ReplicaSet cannot carry the rest). A
- * router that cannot do its job records TrafficRoutingError and throws: the pass stops before
- * the status is written, so no step advances on weights that were not set.
+ * router that cannot do its job records TrafficRoutingError and throws, as upstream's SetWeight
+ * error: the pass stops before any scaling and before the status is written (no step advances
+ * on weights that were not set), and the worker retries it with back-off.
  */
 export async function reconcileTrafficRouting(
   deps: RolloutReconcilerDeps,

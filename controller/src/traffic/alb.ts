@@ -1,12 +1,19 @@
 // AWS ALB: the AWS Load Balancer Controller reads a forward action from an Ingress annotation
 // `<prefix>/actions.<rootService>` (prefix default alb.ingress.kubernetes.io; rootService
 // default the stable Service): target groups for the canary and stable Services on servicePort
-// with their weights. Header routes add `actions.<route>` and `conditions.<route>` annotations.
+// with their weights. Header routes add `actions.<route>` and `conditions.<route>` annotations
+// and, in every rule, a path whose backend is the action (`<route>`, port `use-annotation`).
 // Every annotation the Rollout manages is listed in rollouts.argoproj.io/managed-alb-actions
 // (upstream alb.go). Verifying the weights against AWS target groups is out of scope.
 import type { Rollout, SetHeaderRoute } from '@rollout-kit/api';
 import type { DesiredTraffic } from '../canary/traffic-weight.ts';
-import { hasRuleWithService, ingressRef, type Ingress } from './ingress.ts';
+import {
+  hasRuleWithService,
+  ingressRef,
+  type Ingress,
+  type IngressPath,
+  type IngressRule,
+} from './ingress.ts';
 import {
   invalidRef,
   notFound,
@@ -125,30 +132,80 @@ export function desiredAlbAnnotations(
   return Object.fromEntries(out);
 }
 
+/** The path the AWS Load Balancer Controller reads as "use the `actions.<route>` annotation". */
+export function annotationPath(route: string): IngressPath {
+  return {
+    path: '/*',
+    pathType: 'ImplementationSpecific',
+    backend: { service: { name: route, port: { name: 'use-annotation' } } },
+  };
+}
+
+/**
+ * The Ingress rules with a header route's action reachable: an active managed header route
+ * without a path yet gets `annotationPath` first in every rule; an inactive one loses its path.
+ * Managed paths then lead in managedRoutes order (their precedence), other paths keep theirs.
+ * Example (managedRoutes [a, b], both active): paths [/ → stable] → [a, b, / → stable].
+ */
+export function rulesWithHeaderRoutes(
+  rollout: Rollout,
+  rules: readonly IngressRule[],
+  active: readonly SetHeaderRoute[],
+): IngressRule[] {
+  const managed = (rollout.spec.strategy?.canary?.trafficRouting?.managedRoutes ?? []).map((m) => m.name);
+  const next = structuredClone(rules) as IngressRule[];
+  const hasPath = (name: string) =>
+    next.some((rule) => (rule.http?.paths ?? []).some((p) => p.backend.service?.name === name));
+  for (const name of managed) {
+    const on = active.some((r) => r.name === name);
+    if (on && !hasPath(name)) {
+      for (const rule of next) rule.http?.paths.unshift(annotationPath(name));
+    } else if (!on) {
+      for (const rule of next) {
+        const paths = rule.http?.paths ?? [];
+        const i = paths.findIndex((p) => p.backend.service?.name === name);
+        if (i >= 0) paths.splice(i, 1);
+      }
+    }
+  }
+  const rank = (p: IngressPath) => {
+    const i = managed.indexOf(p.backend.service?.name ?? '');
+    return i < 0 ? managed.length : i;
+  };
+  for (const rule of next) rule.http?.paths.sort((a, b) => rank(a) - rank(b)); // stable sort
+  return next;
+}
+
 function plan(rollout: Rollout, live: ReadonlyMap<string, unknown>, desired: DesiredTraffic): RouterPlan {
   const out: RouterPlan = { writes: [], events: [] };
   const namespace = rollout.metadata.namespace ?? '';
   const field = albConfig(rollout)?.ingresses?.length
     ? 'spec.strategy.canary.trafficRouting.alb.ingresses'
     : 'spec.strategy.canary.trafficRouting.alb.ingress';
+  // Upstream's reference validation: every Ingress exists and reaches the action Service.
+  const ingresses: [string, Ingress][] = [];
   for (const name of albIngresses(rollout)) {
     const ref = ingressRef(namespace, name);
     const ingress = live.get(refKey(ref)) as Ingress | undefined;
     if (!ingress)
       return { ...out, problem: { kind: 'reference', error: invalidRef(field, name, notFound(ref)) } };
-    if (!hasRuleWithService(ingress, actionService(rollout))) {
-      return {
-        ...out,
-        problem: {
-          kind: 'error',
-          message: `ingress does not have service \`${actionService(rollout)}\` in rules`,
-        },
-      };
+    const service = actionService(rollout);
+    if (!hasRuleWithService(ingress, service)) {
+      const detail = `ingress \`${name}\` has no rules using service ${service} backend`;
+      return { ...out, problem: { kind: 'reference', error: invalidRef(field, name, detail) } };
     }
+    ingresses.push([name, ingress]);
+  }
+  for (const [name, ingress] of ingresses) {
+    const ref = ingressRef(namespace, name);
     const annotations = desiredAlbAnnotations(rollout, ingress.metadata.annotations, desired);
+    const spec = ingress.spec?.rules
+      ? { ...ingress.spec, rules: rulesWithHeaderRoutes(rollout, ingress.spec.rules, desired.routes.header) }
+      : ingress.spec;
     const writes = updateIfChanged(ref, ingress, {
       ...ingress,
       metadata: { ...ingress.metadata, annotations },
+      ...(spec ? { spec } : {}),
     });
     if (writes.length > 0) {
       out.writes.push(...writes);

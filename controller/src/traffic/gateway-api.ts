@@ -204,14 +204,18 @@ function plan(rollout: Rollout, live: LiveObjects, desired: DesiredTraffic): Rou
   const out: RouterPlan = { writes: [], events: [] };
   const config = pluginConfig(rollout);
   if (!config) return out;
-  for (const route of routeConfigs(config)) {
+  const routes = routeConfigs(config).map((route) => {
     const ref = routeRef(rollout, config, route);
-    const current = live.get(refKey(ref)) as Route | undefined;
-    if (!current)
-      return {
-        ...out,
-        problem: { kind: 'reference', error: invalidRef(route.field, route.name, notFound(ref)) },
-      };
+    return { route, ref, current: live.get(refKey(ref)) as Route | undefined };
+  });
+  // Every route must exist (InvalidSpec) before any is judged by its rules (an error only).
+  const missing = routes.find((r) => !r.current);
+  if (missing) {
+    const error = invalidRef(missing.route.field, missing.route.name, notFound(missing.ref));
+    return { ...out, problem: { kind: 'reference', error } };
+  }
+  for (const { route, ref, current } of routes) {
+    if (!current) continue;
     const next = desiredRules(rollout, current.spec?.rules ?? [], {
       desired,
       kind: route.kind,

@@ -99,12 +99,18 @@ describe('desiredVirtualService', () => {
     {
       name: 'a route name not in the VirtualService',
       http: [other],
-      want: { reference: "HTTP Route 'primary' is not found in the defined Virtual Service." },
+      want: {
+        invalid:
+          "Istio VirtualService has invalid HTTP routes. Error: HTTP Route 'primary' is not found in the defined Virtual Service.",
+      },
     },
     {
       name: 'a route without the canary Service',
       http: [{ name: 'primary', route: [{ destination: { host: 'web-stable' } }] }],
-      want: { error: "Canary Service 'web-canary' not found in route" },
+      want: {
+        invalid:
+          "Istio VirtualService has invalid HTTP routes. Error: Canary Service 'web-canary' not found in route",
+      },
     },
   ])('$name', ({ http, want }) => {
     expect(
@@ -179,6 +185,52 @@ describe('istioRouter.plan', () => {
       },
       event: { type: 'Warning', reason: 'VirtualServiceNotFound', message: 'VirtualService `vs` not found' },
     });
+  });
+  test('routes not as described are a reference problem on the VirtualService, as upstream', () => {
+    const ref = virtualServiceRef('ns', 'vs');
+    const bare = hostLevel([{ name: 'primary', route: [{ destination: { host: 'web-stable' } }] }]);
+    expect(istioRouter.plan(rollout, liveOf([[ref, bare]]), desired(10)).problem).toEqual({
+      kind: 'reference',
+      error: {
+        type: 'Invalid value',
+        field: 'spec.strategy.canary.trafficRouting.istio.virtualService.name',
+        value: 'vs',
+        detail:
+          "Istio VirtualService has invalid HTTP routes. Error: Canary Service 'web-canary' not found in route",
+      },
+    });
+  });
+  test('with virtualServices the field names the list, the value the VirtualService', () => {
+    const two = routedRollout({
+      istio: {
+        virtualServices: [
+          { name: 'vs', routes: ['primary'] },
+          { name: 'other', routes: ['primary'] },
+        ],
+      },
+    });
+    const refs = [virtualServiceRef('ns', 'vs'), virtualServiceRef('ns', 'other')] as const;
+    const plan = istioRouter.plan(
+      two,
+      liveOf([
+        [refs[0], hostLevel([primary])],
+        [refs[1], undefined],
+      ]),
+      desired(10),
+    );
+    expect(plan.problem).toMatchObject({
+      kind: 'reference',
+      error: { field: 'spec.strategy.canary.trafficRouting.istio.virtualServices.name', value: 'other' },
+    });
+    const both = istioRouter.plan(
+      two,
+      liveOf([
+        [refs[0], hostLevel([primary])],
+        [refs[1], hostLevel([primary])],
+      ]),
+      desired(10),
+    );
+    expect(both.writes.map((w) => w.ref.name)).toEqual(['vs', 'other']);
   });
   test('"name.namespace" reads the VirtualService from that namespace', () => {
     expect(virtualServiceRef('ns', 'vs.mesh')).toMatchObject({ namespace: 'mesh', name: 'vs' });

@@ -63,16 +63,23 @@ export function virtualServiceRef(rolloutNamespace: string, name: string): Objec
   return istioRef('virtualservices', 'VirtualService', ns, vsName);
 }
 
+/**
+ * The configured VirtualServices with the field upstream names in their InvalidSpec messages
+ * (`…virtualServices.name` without an index: the value names the VirtualService).
+ */
 function virtualServices(rollout: Rollout): { config: VirtualServiceConfig; field: string }[] {
   const istio = rollout.spec.strategy?.canary?.trafficRouting?.istio;
   if (istio?.virtualServices) {
-    return istio.virtualServices.map((config, i) => ({
-      config,
-      field: `spec.strategy.canary.trafficRouting.istio.virtualServices[${i}]`,
-    }));
+    const field = 'spec.strategy.canary.trafficRouting.istio.virtualServices.name';
+    return istio.virtualServices.map((config) => ({ config, field }));
   }
   return istio?.virtualService
-    ? [{ config: istio.virtualService, field: 'spec.strategy.canary.trafficRouting.istio.virtualService' }]
+    ? [
+        {
+          config: istio.virtualService,
+          field: 'spec.strategy.canary.trafficRouting.istio.virtualService.name',
+        },
+      ]
     : [];
 }
 
@@ -185,16 +192,22 @@ function portRouteIndexes(
   return out;
 }
 
+/** Upstream's reference-validation wording for routes that are not as the Rollout describes. */
+const invalidRoutes = (kind: 'HTTP' | 'TLS' | 'TCP', error: string) => ({
+  invalid: `Istio VirtualService has invalid ${kind} routes. Error: ${error}`,
+});
+
 /**
  * The VirtualService with weights set on its configured routes and the managed routes brought
- * to `desired.routes`; a string when the routes are not as the Rollout describes them.
+ * to `desired.routes`; `invalid` (upstream's InvalidSpec detail) when a configured route is
+ * missing or lacks the canary or stable destination.
  */
 export function desiredVirtualService(
   rollout: Rollout,
   vs: VirtualService,
   config: VirtualServiceConfig,
   ctx: { desired: DesiredTraffic; destinationRuleHost?: string },
-): { vs: VirtualService } | { reference: string } | { error: string } {
+): { vs: VirtualService } | { invalid: string } {
   const s = sides(rollout);
   const subsetLevel = rollout.spec.strategy?.canary?.trafficRouting?.istio?.destinationRule !== undefined;
   const managedNames = new Set(
@@ -206,10 +219,10 @@ export function desiredVirtualService(
   let first: IstioRoute | undefined;
   if (spec.http) {
     const indexes = httpRouteIndexes(config.routes ?? [], http, managedNames);
-    if (typeof indexes === 'string') return { reference: indexes };
+    if (typeof indexes === 'string') return invalidRoutes('HTTP', indexes);
     for (const i of indexes) {
       const problem = routeDestinationProblem(http[i] as IstioRoute, s, subsetLevel);
-      if (problem) return { error: problem };
+      if (problem) return invalidRoutes('HTTP', problem);
       http[i] = weightedRoute(http[i] as IstioRoute, s, weight);
       first ??= http[i];
     }
@@ -219,10 +232,11 @@ export function desiredVirtualService(
     const wanted = kind === 'tls' ? config.tlsRoutes : config.tcpRoutes;
     if (!routes || !wanted?.length) continue;
     const indexes = portRouteIndexes(kind, wanted, routes);
-    if (typeof indexes === 'string') return { reference: indexes };
+    const kindName = kind === 'tls' ? 'TLS' : 'TCP';
+    if (typeof indexes === 'string') return invalidRoutes(kindName, indexes);
     for (const i of indexes) {
       const problem = routeDestinationProblem(routes[i] as IstioRoute, s, subsetLevel);
-      if (problem) return { error: problem };
+      if (problem) return invalidRoutes(kindName, problem);
       routes[i] = weightedRoute(routes[i] as IstioRoute, s, weight);
     }
   }
@@ -316,7 +330,7 @@ function plan(rollout: Rollout, live: LiveObjects, desired: DesiredTraffic): Rou
     const ref = virtualServiceRef(namespace, config.name ?? '');
     const vs = live.get(refKey(ref)) as VirtualService | undefined;
     if (!vs) {
-      const error = invalidRef(`${field}.name`, config.name ?? '', notFound(ref));
+      const error = invalidRef(field, config.name ?? '', notFound(ref));
       const event = {
         type: 'Warning' as const,
         reason: 'VirtualServiceNotFound',
@@ -325,16 +339,9 @@ function plan(rollout: Rollout, live: LiveObjects, desired: DesiredTraffic): Rou
       return { ...out, problem: { kind: 'reference', error, event } };
     }
     const next = desiredVirtualService(rollout, vs, config, { desired, destinationRuleHost: drHost });
-    if ('reference' in next) {
-      return {
-        ...out,
-        problem: {
-          kind: 'reference',
-          error: invalidRef(`${field}.routes`, config.routes ?? [], next.reference),
-        },
-      };
+    if ('invalid' in next) {
+      return { ...out, problem: { kind: 'reference', error: invalidRef(field, ref.name, next.invalid) } };
     }
-    if ('error' in next) return { ...out, problem: { kind: 'error', message: next.error } };
     const writes = updateIfChanged(ref, vs, next.vs);
     if (writes.length > 0) {
       out.writes.push(...writes);

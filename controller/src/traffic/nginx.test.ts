@@ -178,6 +178,20 @@ describe('nginxRouter.plan', () => {
     });
   });
 
+  test('a stable Ingress without a rule for the stable Service is a reference problem', () => {
+    const elsewhere: Ingress = { metadata: { name: 'web', namespace: 'ns' }, spec: { rules: [] } };
+    const plan = nginxRouter.plan(rollout, liveOf([[stableRef, elsewhere]]), desired(10));
+    expect(plan.problem).toEqual({
+      kind: 'reference',
+      error: {
+        type: 'Invalid value',
+        field: 'spec.strategy.canary.trafficRouting.nginx.stableIngress',
+        value: 'web',
+        detail: 'ingress `web` has no rules using service web-stable backend',
+      },
+    });
+  });
+
   test('a missing stable Ingress is a reference problem naming the field', () => {
     const plan = nginxRouter.plan(rollout, liveOf([[stableRef, undefined]]), desired(10));
     expect(plan.problem).toEqual({

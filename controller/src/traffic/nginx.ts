@@ -120,18 +120,25 @@ function plan(rollout: Rollout, live: LiveObjects, desired: DesiredTraffic): Rou
   const field = rollout.spec.strategy?.canary?.trafficRouting?.nginx?.stableIngresses
     ? 'spec.strategy.canary.trafficRouting.nginx.stableIngresses'
     : 'spec.strategy.canary.trafficRouting.nginx.stableIngress';
+  // Upstream's reference validation first (every stable Ingress exists and reaches the stable
+  // Service: InvalidSpec), then the writes, where a foreign canary Ingress is only an error.
+  const built: { ingress: Ingress }[] = [];
   for (const name of stableIngresses(rollout)) {
     const stableRef = ingressRef(namespace, name);
     const stable = live.get(refKey(stableRef)) as Ingress | undefined;
     if (!stable)
       return { ...out, problem: { kind: 'reference', error: invalidRef(field, name, notFound(stableRef)) } };
-    const built = desiredCanaryIngress(rollout, stable, desired.weight);
-    if ('error' in built) return { ...out, problem: { kind: 'error', message: built.error } };
-    const canaryName = built.ingress.metadata.name ?? '';
+    const canary = desiredCanaryIngress(rollout, stable, desired.weight);
+    if ('error' in canary)
+      return { ...out, problem: { kind: 'reference', error: invalidRef(field, name, canary.error) } };
+    built.push(canary);
+  }
+  for (const canary of built) {
+    const canaryName = canary.ingress.metadata.name ?? '';
     const canaryRef = ingressRef(namespace, canaryName);
     const current = live.get(refKey(canaryRef)) as Ingress | undefined;
     if (!current) {
-      out.writes.push({ op: 'create', ref: canaryRef, body: built.ingress });
+      out.writes.push({ op: 'create', ref: canaryRef, body: canary.ingress });
       out.events.push({
         type: 'Normal',
         reason: 'CreatingCanaryIngress',
@@ -148,7 +155,7 @@ function plan(rollout: Rollout, live: LiveObjects, desired: DesiredTraffic): Rou
         },
       };
     }
-    const writes = updateIfChanged(canaryRef, current, patchedCanaryIngress(current, built.ingress));
+    const writes = updateIfChanged(canaryRef, current, patchedCanaryIngress(current, canary.ingress));
     if (writes.length > 0) {
       out.writes.push(...writes);
       out.events.push({

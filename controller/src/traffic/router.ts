@@ -41,11 +41,15 @@ export type RouterWrite =
   { op: 'create'; ref: ObjectRef; body: KubeObject } | { op: 'update'; ref: ObjectRef; body: KubeObject };
 
 /**
- * What keeps a router from doing its job. `reference` problems are objects or routes the spec
- * names that do not exist (upstream validation_references, with its messages). `error` problems
- * are the rest (an object of that name owned by someone else, a route that lacks the Services).
- * Both become InvalidSpec with a Warning event, and the stable version keeps serving; upstream
- * reports the second kind only as a TrafficRoutingError event and retries.
+ * What keeps a router from doing its job, split as upstream 1.9 splits it:
+ * - `reference`: what upstream checks at the start of every reconcile (getRolloutReferencedResources
+ *   and ValidateRolloutReferencedResources): a named Ingress, VirtualService, DestinationRule or
+ *   route that does not exist, an Ingress without a rule for the stable Service, a VirtualService
+ *   route without the canary and stable destinations. InvalidSpec condition + Warning event,
+ *   nothing is written, the stable version keeps serving.
+ * - `error`: what upstream only meets while writing (a canary Ingress or TrafficSplit of that
+ *   name owned by someone else, an HTTPRoute without the Services): a TrafficRoutingError event
+ *   and the pass fails and is retried with back-off; the status is left as it was.
  */
 export type RouterProblem =
   { kind: 'reference'; error: FieldError; event?: RolloutEvent } | { kind: 'error'; message: string };
