@@ -226,32 +226,36 @@ test('a failing post-promotion analysis rolls the active Service back to the old
   webRate.set(ns.name, 0.4);
   await rateTemplate('health', false);
   const blue = await deployThenUpdate({ postPromotionAnalysis: hook('health'), scaleDownDelaySeconds: 300 });
-  // Auto-promotion switches active to green first; blue stays the stable RS until post passes.
-  const switched = await waitForRollout(
-    ns.name,
-    'web',
-    'active on green with the post-promotion run started',
-    (r) =>
-      r.status?.blueGreen?.activeSelector === r.status?.currentPodHash && runStatus(r, 'post') !== undefined,
-  );
-  const green = switched.status!.currentPodHash!;
-  expect(switched.status?.stableRS).toBe(blue);
-  expect(runStatus(switched, 'post')?.name).toBe(`web-${green}-2-post`);
-
+  // Auto-promotion switches active to green first (blue stays the stable RS until post passes);
+  // the run fails at its first measurement, so the switch is read back from the Events.
   const aborted = await waitForRollout(
     ns.name,
     'web',
     'aborted by the post-promotion analysis',
     (r) => r.status?.phase === 'Degraded',
   );
+  const green = aborted.status!.currentPodHash!;
   expect(aborted.status).toMatchObject({ abort: true, stableRS: blue, blueGreen: { activeSelector: blue } });
   expect(aborted.status?.message).toContain(
     'RolloutAborted: Rollout aborted update to revision 2: Blue/green post-promotion analysis phase error/failed: ' +
       'Metric "rate" assessed Failed due to failed (1) > failureLimit (0)',
   );
   expect(aborted.status?.message).toContain('result >= 0.95');
-  expect(runStatus(aborted, 'post')).toMatchObject({ status: 'Failed' });
+  expect(runStatus(aborted, 'post')).toMatchObject({ name: `web-${green}-2-post`, status: 'Failed' });
   await waitForService(ns.name, 'web-active', blue);
+  // To green and back (Event times have second precision: both, rather than their order).
+  const moves = [
+    `Switched selector for service 'web-active' from '${blue}' to '${green}'`,
+    `Switched selector for service 'web-active' from '${green}' to '${blue}'`,
+  ];
+  await waitFor('both active Service switches recorded as Events', async () => {
+    const list = await kube().core.listNamespacedEvent({
+      namespace: ns.name,
+      fieldSelector: 'involvedObject.name=web,reason=SwitchService',
+    });
+    const seen = list.items.map((e) => e.message ?? '');
+    return moves.every((m) => seen.includes(m)) ? true : undefined;
+  });
   expect((await replicaSetSizes(ns.name, 'web'))[blue]).toEqual({ spec: 3, available: 3 });
   expect(await argoCdHealth(ns.name)).toMatchObject({ status: 'Degraded' });
   const reasons = await waitForEventReasons(ns.name, 'web', ['AnalysisRunFailed', 'RolloutAborted']);
