@@ -136,6 +136,8 @@ async function main(): Promise<void> {
     labelSelector: instanceIdSelector(config.instanceId),
     replicaSets,
     analysisRuns: analysisRuns.informer,
+    services,
+    events,
     log,
     observer: metrics.queueObserver('experiments'),
     onError,
@@ -184,8 +186,10 @@ async function main(): Promise<void> {
     delete: enqueueRunOwner,
   });
   // A referenced Service that appears, changes or goes away re-checks the Rollouts naming it.
+  // An experiment template's Service also re-checks its Experiment.
   const enqueueReferrers = (svc: Service) => {
     for (const key of rolloutsReferencingService(rollouts.list(svc.metadata.namespace), svc)) queue.add(key);
+    experiments.enqueueOwner(svc);
   };
   services.on({
     add: enqueueReferrers,

@@ -95,8 +95,12 @@ async function healthyCount(
   }).length;
 }
 
+/** Simulated nodes enough for the peak: each Rollout runs at most 4 pods (blue-green's two full
+ * ReplicaSets), and a KWOK node takes 250 pods; pods that cannot be scheduled never get Ready. */
+export const nodesFor = (n: number) => Math.max(3, Math.ceil((n * 4) / 250) + 1);
+
 async function bench(n: number, strategy: Strategy): Promise<Figures> {
-  const cp = await startControlPlane({ reaper: true, log: () => undefined });
+  const cp = await startControlPlane({ reaper: true, log: () => undefined, nodes: nodesFor(n) });
   stopOnSignals(cp);
   const env = { ...process.env, PATH: cp.path, KUBECONFIG: cp.kubeconfig };
   const k = async (...args: string[]) =>

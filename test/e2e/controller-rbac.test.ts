@@ -234,6 +234,23 @@ test('the traffic routing rules are the same cluster-wide and namespaced, and on
   expect(trafficRules('namespaced/namespaced-rbac.yaml')).toEqual(cluster);
 });
 
+test('the Service rules: selectors patched for Rollouts, template Services created and deleted for Experiments', () => {
+  const serviceRules = (file: string) =>
+    (
+      manifestsOf(file).find((o) => o.kind.endsWith('Role') && o.metadata.name === 'argo-rollouts')?.rules ??
+      []
+    ).filter((r) => r.apiGroups.includes('') && r.resources.includes('services'));
+  const cluster = serviceRules('install/cluster-rbac.yaml');
+  expect(cluster).toEqual([
+    {
+      apiGroups: [''],
+      resources: ['services'],
+      verbs: ['get', 'list', 'watch', 'patch', 'create', 'delete'],
+    },
+  ]);
+  expect(serviceRules('namespaced/namespaced-rbac.yaml')).toEqual(cluster);
+});
+
 test('the namespaced Role is enough for every traffic router at once', async () => {
   await installTrafficCrds();
   const instanceId = newInstanceId('traffic-rbac');

@@ -328,3 +328,39 @@ describe('weights status and event', () => {
     expect(weightsChanged(w, { ...w, verified: true })).toBe(false);
   });
 });
+
+describe('experiment destinations go to the router only where upstream sends them', () => {
+  const exp = [{ weight: 10, serviceName: 'web-exp-a', podTemplateHash: 'a' }];
+  const input = (status: RolloutStatus, newRS?: ReplicaSetCounts) => ({
+    rollout: rollout(status),
+    ...(newRS ? { newRS } : {}),
+    stableRS: rs('s', 5),
+    otherRSs: [],
+    canaryHash: 'n',
+    stableHash: 's',
+    experimentDestinations: exp,
+  });
+  test.each([
+    { name: 'new RS not there yet', status: {}, newRS: undefined, want: exp },
+    { name: 'new RS with no available pod', status: {}, newRS: rs('n', 1, 0), want: exp },
+    { name: 'inside the steps at the step counts', status: {}, newRS: rs('n', 1), want: exp },
+    {
+      name: 'canary still scaling up to the step',
+      status: { currentStepIndex: 2 },
+      newRS: rs('n', 1),
+      want: [],
+    },
+    { name: 'aborted', status: { abort: true }, newRS: rs('n', 1), want: [] },
+    { name: 'promoteFull', status: { promoteFull: true }, newRS: rs('n', 1), want: [] },
+    { name: 'past the last step', status: { currentStepIndex: 6 }, newRS: rs('n', 5), want: [] },
+    { name: 'fully promoted', status: { stableRS: 'n' }, newRS: rs('n', 5), want: [] },
+  ])('$name', ({ status, newRS, want }) => {
+    const decision = trafficDecision(input(status, newRS));
+    expect(decision.desired.additional).toEqual(want);
+  });
+  test('stable gets what canary and the experiment leave', () => {
+    const decision = trafficDecision(input({}, rs('n', 1)));
+    const status = weightsStatus(rollout({}), decision.desired);
+    expect(status).toMatchObject({ canary: { weight: 20 }, stable: { weight: 70 }, additional: exp });
+  });
+});

@@ -27,7 +27,7 @@ export interface DesiredTraffic {
   /** Canary weight, 0..maxWeight. */
   weight: number;
   maxWeight: number;
-  /** Experiment destinations (none until experiments route traffic). */
+  /** Experiment template destinations (experiment-weights.ts), while they take traffic. */
   additional: WeightDestination[];
   routes: ManagedRoutes;
   canaryHash: string;
@@ -42,6 +42,8 @@ export interface TrafficInput {
   otherRSs: readonly ReplicaSetCounts[];
   canaryHash: string;
   stableHash: string;
+  /** The running step Experiment's template destinations (experiment-weights.ts). */
+  experimentDestinations?: readonly WeightDestination[];
 }
 
 export interface TrafficDecision {
@@ -109,6 +111,22 @@ export function desiredCanaryWeight(input: TrafficInput): number {
 }
 
 /**
+ * Whether the experiment destinations go to the router this pass: in upstream's table only
+ * while the new ReplicaSet has no available pod yet, or inside the steps at the step's replica
+ * counts — never once promoted, aborted or fully promoting, nor while the canary catches up.
+ */
+export function experimentTrafficApplies(input: TrafficInput): boolean {
+  const { rollout, newRS } = input;
+  const status = rollout.status ?? {};
+  if (fullyPromoted(rollout) || status.abort) return false;
+  if (!newRS || newRS.availableReplicas === 0) return true;
+  if (status.promoteFull) return false;
+  const steps = canarySteps(rollout);
+  const index = status.currentStepIndex ?? 0;
+  return index < steps.length && atDesiredReplicaCounts({ ...input, weights: undefined });
+}
+
+/**
  * The managed routes in effect at the current step: every setHeaderRoute / setMirrorRoute step
  * up to and including it, the later one of a name winning, one without `match` removing it.
  * None once promoted, aborted or fully promoting: upstream removes managed routes then.
@@ -149,7 +167,7 @@ export function trafficDecision(input: TrafficInput): TrafficDecision {
     desired: {
       weight,
       maxWeight: maxW,
-      additional: [],
+      additional: experimentTrafficApplies(input) ? [...(input.experimentDestinations ?? [])] : [],
       routes: activeManagedRoutes(rollout),
       canaryHash: input.canaryHash,
       stableHash: input.stableHash,

@@ -174,3 +174,46 @@ test('terminate ends a running Experiment as Successful', () => {
   });
   expect(p.status).toMatchObject({ phase: 'Successful', message: 'Experiment terminated' });
 });
+
+describe('template Services in the plan', () => {
+  const withService = experiment({
+    templates: [
+      {
+        name: 'a',
+        replicas: 1,
+        selector: {},
+        template: { spec: { containers: [{ name: 'web', ports: [{ containerPort: 80 }] }] } },
+        service: {},
+      },
+    ],
+  });
+  const running = (extra: Partial<TemplateReplicaSet> = {}) =>
+    new Map([['a', rs('exp-a', 1, 1, { hash: 'h1', ...extra })]]);
+  test('created once the ReplicaSet exists, and recorded on the template status', () => {
+    const p = experimentPlan({ experiment: withService, replicaSets: running(), runs: new Map(), now: NOW });
+    expect(p.createServices).toEqual(['a']);
+    expect(p.status.templateStatuses?.[0]).toMatchObject({ serviceName: 'exp-a', podTemplateHash: 'h1' });
+  });
+  test('kept while running, deleted with the ReplicaSet once the Experiment completed', () => {
+    const services = new Map([['a', { name: 'exp-a', template: 'a' }]]);
+    const live = experimentPlan({
+      experiment: withService,
+      replicaSets: running(),
+      runs: new Map(),
+      services,
+      now: NOW,
+    });
+    expect([live.createServices, live.deleteServices]).toEqual([[], []]);
+    expect(live.status.templateStatuses?.[0]?.serviceName).toBe('exp-a');
+    const done = experimentPlan({
+      experiment: { ...withService, spec: { ...withService.spec, terminate: true } },
+      replicaSets: running(),
+      runs: new Map(),
+      services,
+      now: NOW,
+    });
+    expect(done.scale).toEqual([{ name: 'exp-a', to: 0 }]);
+    expect(done.deleteServices).toEqual(['exp-a']);
+    expect(done.status.templateStatuses?.[0]?.serviceName).toBeUndefined();
+  });
+});

@@ -15,6 +15,8 @@ import {
 } from '@rollout-kit/api';
 import { isCompleted } from '../analysis/metric-assessment.ts';
 import { parseGoDuration } from '../go-duration.ts';
+import { withExperimentConditions } from './experiment-conditions.ts';
+import { serviceActions, templateServiceName, type OwnedService } from './experiment-services.ts';
 
 const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 export const DEFAULT_EXPERIMENT_SCALE_DOWN_DELAY_SECONDS = 30;
@@ -45,6 +47,8 @@ export interface ExperimentPlanInput {
   replicaSets: ReadonlyMap<string, TemplateReplicaSet>;
   /** The runs of the analyses that exist, by analysis name. */
   runs: ReadonlyMap<string, AnalysisRun>;
+  /** The template Services the Experiment controls, by template name. */
+  services?: ReadonlyMap<string, OwnedService>;
   now: number;
 }
 
@@ -59,6 +63,10 @@ export interface ExperimentPlan {
   createRuns: string[];
   /** Runs to end (the Experiment completed or is terminating). */
   terminateRuns: AnalysisRun[];
+  /** Templates whose Service must be created. */
+  createServices: string[];
+  /** Template Services to delete, by name. */
+  deleteServices: string[];
   status: ExperimentStatus;
   /** When to look again (epoch ms). */
   recheckAt?: number;
@@ -88,6 +96,8 @@ export function experimentPlan(input: ExperimentPlanInput): ExperimentPlan {
     markScaleDown: [],
     createRuns: [],
     terminateRuns: [],
+    createServices: [],
+    deleteServices: [],
     status: {},
   };
   const completedBefore = isCompleted(old.phase);
@@ -183,6 +193,31 @@ export function experimentPlan(input: ExperimentPlanInput): ExperimentPlan {
     analysisRuns.push(entry);
   }
 
+  // Template Services: while the template runs; gone once its ReplicaSet is scaled down.
+  const services = input.services ?? new Map<string, OwnedService>();
+  const scaledToZero = new Set(plan.scale.filter((s) => s.to === 0).map((s) => s.name));
+  const svc = serviceActions({
+    experiment,
+    services,
+    completed,
+    replicaSets: new Map(
+      [...replicaSets].map(([t, rs]) => [
+        t,
+        {
+          ...(rs.hash ? { hash: rs.hash } : {}),
+          scaledDown: rs.specReplicas === 0 || scaledToZero.has(rs.name),
+        },
+      ]),
+    ),
+  });
+  plan.createServices = svc.create;
+  plan.deleteServices = svc.delete;
+  const serviceOf = (t: TemplateSpec): string | undefined => {
+    if (svc.create.includes(t.name)) return templateServiceName(experiment, t);
+    const existing = services.get(t.name)?.name;
+    return existing && !svc.delete.includes(existing) ? existing : undefined;
+  };
+
   plan.status = {
     ...old,
     phase,
@@ -191,6 +226,7 @@ export function experimentPlan(input: ExperimentPlanInput): ExperimentPlan {
         phase,
         failed: t.name === failedTemplate,
         now,
+        serviceName: serviceOf(t),
       }),
     ),
   };
@@ -198,6 +234,11 @@ export function experimentPlan(input: ExperimentPlanInput): ExperimentPlan {
   else delete plan.status.message;
   if (availableAt) plan.status.availableAt = availableAt;
   if (analysisRuns.length > 0) plan.status.analysisRuns = analysisRuns;
+  plan.status = withExperimentConditions(experiment, plan.status, {
+    now: iso(now),
+    nowMs: now,
+    durationSeconds: durationSeconds(spec.duration),
+  });
   if (recheck.length > 0) plan.recheckAt = Math.min(...recheck);
   return plan;
 }
@@ -206,7 +247,7 @@ function templateStatus(
   t: TemplateSpec,
   rs: TemplateReplicaSet | undefined,
   before: readonly TemplateStatus[] | undefined,
-  ctx: { phase: string; failed: boolean; now: number },
+  ctx: { phase: string; failed: boolean; now: number; serviceName: string | undefined },
 ): TemplateStatus {
   const previous = before?.find((s) => s.name === t.name);
   const status = ctx.failed
@@ -229,6 +270,7 @@ function templateStatus(
       previous?.status === status && previous.lastTransitionTime ? previous.lastTransitionTime : iso(ctx.now),
   };
   if (rs?.hash) out.podTemplateHash = rs.hash;
+  if (ctx.serviceName) out.serviceName = ctx.serviceName;
   if (previous?.collisionCount !== undefined) out.collisionCount = previous.collisionCount;
   return out;
 }

@@ -1,9 +1,12 @@
 // The Experiment controller assembled: an informer on Experiments, a work queue of their keys
-// with its own workers (--experiment-threads), and the reconciler. The ReplicaSet and AnalysisRun
-// informers are the Rollout controller's (main.ts queues an Experiment when one it controls changes).
+// with its own workers (--experiment-threads), and the reconciler. The ReplicaSet, AnalysisRun and
+// Service informers are the Rollout controller's (main.ts queues an Experiment when one it
+// controls changes).
 import type { AnalysisRun, Experiment } from '@rollout-kit/api';
+import type { Service } from '../canary/services.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { isConflict } from '../kube/errors.ts';
+import type { EventRecorder } from '../kube/events.ts';
 import { Informer, objectKey } from '../kube/informer.ts';
 import { WorkQueue, type QueueObserver } from '../kube/work-queue.ts';
 import { newReconcileId, type Logger } from '../observe/logger.ts';
@@ -16,6 +19,8 @@ export interface ExperimentControllerOptions {
   labelSelector?: string;
   replicaSets: Informer<ReplicaSet>;
   analysisRuns: Informer<AnalysisRun>;
+  services: Informer<Service>;
+  events: Pick<EventRecorder, 'record'>;
   log: Logger;
   observer?: QueueObserver;
   onError?: (error: Error) => void;
@@ -52,6 +57,8 @@ export function experimentController(options: ExperimentControllerOptions): Expe
         experiments: informer,
         replicaSets: options.replicaSets,
         analysisRuns: options.analysisRuns,
+        services: options.services,
+        events: options.events,
         log: experimentLog,
         now: () => Date.now(),
       });

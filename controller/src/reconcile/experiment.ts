@@ -1,8 +1,10 @@
-// The Experiment reconciler: reads an Experiment, the ReplicaSets and AnalysisRuns it controls
-// from the informer caches, asks experiment-plan.ts what to do, carries it out (create and scale
-// template ReplicaSets, create and end runs) and writes the status once, as a resourceVersion-
-// guarded merge patch on the Experiment itself (Experiments have no status subresource).
+// The Experiment reconciler: reads an Experiment, the ReplicaSets, AnalysisRuns and Services it
+// controls from the informer caches, asks experiment-plan.ts what to do, carries it out (create
+// and scale template ReplicaSets, create and delete template Services, create and end runs),
+// writes the status once, as a resourceVersion-guarded merge patch on the Experiment itself
+// (Experiments have no status subresource), then records the phase Events.
 import {
+  EXPERIMENT_NAME_ANNOTATION,
   EXPERIMENT_TEMPLATE_NAME_ANNOTATION,
   SCALE_DOWN_DEADLINE_ANNOTATION,
   type AnalysisRun,
@@ -10,10 +12,14 @@ import {
   type ExperimentStatus,
 } from '@rollout-kit/api';
 import { AnalysisTemplateError } from '../analysis/templates.ts';
+import type { Service } from '../canary/services.ts';
+import { experimentEvents } from '../experiment/experiment-events.ts';
 import { experimentAnalysisRun, experimentReplicaSet } from '../experiment/experiment-objects.ts';
 import { experimentPlan, type TemplateReplicaSet } from '../experiment/experiment-plan.ts';
+import { experimentService, type OwnedService } from '../experiment/experiment-services.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { isConflict, kubeCall } from '../kube/errors.ts';
+import { isConflict, isNotFound, kubeCall } from '../kube/errors.ts';
+import type { EventRecorder, InvolvedObject } from '../kube/events.ts';
 import type { Informer } from '../kube/informer.ts';
 import { mergePatch } from '../kube/merge-patch.ts';
 import type { HandlerResult } from '../kube/work-queue.ts';
@@ -26,6 +32,8 @@ export interface ExperimentReconcilerDeps {
   experiments: Informer<Experiment>;
   replicaSets: Informer<ReplicaSet>;
   analysisRuns: Informer<AnalysisRun>;
+  services: Informer<Service>;
+  events: Pick<EventRecorder, 'record'>;
   log: Logger;
   now(): number;
 }
@@ -89,13 +97,29 @@ export async function reconcileExperiment(
     if (run) runs.set(a.name, run);
   }
 
-  const plan = experimentPlan({ experiment, replicaSets, runs, now: deps.now() });
+  const services = new Map<string, OwnedService>();
+  for (const svc of deps.services.list(namespace).filter(mine)) {
+    const template = svc.metadata.annotations?.[EXPERIMENT_TEMPLATE_NAME_ANNOTATION];
+    if (template && svc.metadata.annotations?.[EXPERIMENT_NAME_ANNOTATION] === name)
+      services.set(template, { name: svc.metadata.name ?? '', template });
+  }
+
+  const plan = experimentPlan({ experiment, replicaSets, runs, services, now: deps.now() });
   let status = plan.status;
   for (const templateName of plan.createReplicaSets) {
     const template = experiment.spec.templates.find((t) => t.name === templateName);
     if (template) await createReplicaSet(deps, experiment, experimentReplicaSet(experiment, template));
   }
   for (const s of plan.scale) await patchReplicaSet(deps, namespace, s.name, { spec: { replicas: s.to } });
+  for (const templateName of plan.createServices) {
+    const template = experiment.spec.templates.find((t) => t.name === templateName);
+    const hash = replicaSets.get(templateName)?.hash;
+    const body = template && hash ? experimentService(experiment, template, hash) : undefined;
+    if (!body) continue;
+    const problem = await createService(deps, experiment, templateName, body);
+    if (problem) status = templateError(status, templateName, problem);
+  }
+  for (const serviceName of plan.deleteServices) await deleteService(deps, namespace, serviceName);
   for (const m of plan.markScaleDown)
     await patchReplicaSet(deps, namespace, m.name, {
       metadata: { annotations: { [SCALE_DOWN_DEADLINE_ANNOTATION]: m.deadline } },
@@ -116,6 +140,7 @@ export async function reconcileExperiment(
   }
   for (const run of plan.terminateRuns) await terminateRun(deps, run);
   await writeStatus(deps, key, experiment, status);
+  await recordEvents(deps, experiment, status);
   const now = deps.now();
   return plan.recheckAt === undefined ? undefined : { requeueAfterMs: Math.max(0, plan.recheckAt - now) };
 }
@@ -129,6 +154,99 @@ function withRun(status: ExperimentStatus, analysisName: string, run: AnalysisRu
       { name: analysisName, analysisRun: run.metadata.name ?? '', phase: run.status?.phase ?? 'Pending' },
     ],
   };
+}
+
+/** A template that could not get what it needs: Error on the template and on the Experiment. */
+function templateError(status: ExperimentStatus, template: string, message: string): ExperimentStatus {
+  return {
+    ...status,
+    phase: 'Error',
+    message,
+    templateStatuses: (status.templateStatuses ?? []).map((t) =>
+      t.name === template ? { ...t, status: 'Error', message } : t,
+    ),
+  };
+}
+
+const involved = (
+  o: { apiVersion?: string; kind?: string; metadata: Experiment['metadata'] },
+  kind: string,
+) =>
+  ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind,
+    namespace: o.metadata.namespace ?? '',
+    name: o.metadata.name ?? '',
+    uid: o.metadata.uid,
+    resourceVersion: o.metadata.resourceVersion,
+  }) satisfies InvolvedObject;
+
+/**
+ * The phase Events on the Experiment; the AnalysisRun ones also on the Rollout that owns it, as
+ * upstream does so that the Rollout's notifications see them.
+ */
+async function recordEvents(
+  deps: ExperimentReconcilerDeps,
+  experiment: Experiment,
+  status: ExperimentStatus,
+) {
+  const events = experimentEvents(experiment.status, status);
+  for (const e of events.experiment) await deps.events.record(involved(experiment, 'Experiment'), e);
+  const owner = experiment.metadata.ownerReferences?.find(
+    (o) => o.controller === true && o.kind === 'Rollout',
+  );
+  if (!owner) return;
+  const rollout = {
+    metadata: { namespace: experiment.metadata.namespace, name: owner.name, uid: owner.uid },
+  };
+  for (const e of events.analysisRuns)
+    await deps.events.record(involved(rollout, 'Rollout'), { ...e, type: 'Warning' });
+}
+
+const servicesPath = (namespace: string) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/services`;
+
+/**
+ * Creates the template's Service. A Service of that name that is ours already (the cache had not
+ * seen it) is fine; one that is not is upstream's error message, returned for the status.
+ */
+async function createService(
+  deps: ExperimentReconcilerDeps,
+  experiment: Experiment,
+  template: string,
+  body: NonNullable<ReturnType<typeof experimentService>>,
+): Promise<string | undefined> {
+  const namespace = experiment.metadata.namespace ?? '';
+  const name = body.metadata.name;
+  try {
+    await kubeCall(`creating Service ${namespace}/${name}`, () =>
+      deps.client.requestJson('POST', servicesPath(namespace), { body }),
+    );
+    deps.log.info({ service: name, template }, 'created the Service of an experiment template');
+    return undefined;
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+  }
+  const existing = await kubeCall(`reading Service ${namespace}/${name}`, () =>
+    deps.client.requestJson<Service>('GET', `${servicesPath(namespace)}/${encodeURIComponent(name)}`),
+  );
+  const ours =
+    controlledBy(experiment.metadata.uid)(existing) &&
+    existing.metadata.annotations?.[EXPERIMENT_NAME_ANNOTATION] === experiment.metadata.name &&
+    existing.metadata.annotations?.[EXPERIMENT_TEMPLATE_NAME_ANNOTATION] === template;
+  return ours
+    ? undefined
+    : `Failed to create Service ${name} for template '${template}': service ${name} already exists and is not owned by experiment template ${template}`;
+}
+
+async function deleteService(deps: ExperimentReconcilerDeps, namespace: string, name: string) {
+  try {
+    await kubeCall(`deleting Service ${namespace}/${name}`, () =>
+      deps.client.requestJson('DELETE', `${servicesPath(namespace)}/${encodeURIComponent(name)}`),
+    );
+    deps.log.info({ service: name }, 'deleted the Service of an experiment template');
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
 }
 
 async function createReplicaSet(deps: ExperimentReconcilerDeps, experiment: Experiment, body: ReplicaSet) {

@@ -9,6 +9,7 @@
 // pass is the strategy's decision (canary or blue-green, rollout/strategy.ts).
 import type { AnalysisRun, Experiment, Rollout, TrafficWeights } from '@rollout-kit/api';
 import { INVALID_SPEC_RECHECK_SECONDS } from '@rollout-kit/api';
+import { experimentWeightDestinations } from '../canary/experiment-weights.ts';
 import { servicesByName, type Service, type ServiceView } from '../canary/services.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import type { KubeClient } from '../kube/client.ts';
@@ -286,7 +287,11 @@ async function actOnReplicaSets(
   // Before any scaling: traffic leaves a ReplicaSet before its pods do.
   const traffic = ctx.routers.length > 0 ? pass.traffic?.() : undefined;
   const weights = traffic
-    ? await reconcileTrafficRouting(deps, rollout, { routers: ctx.routers, live: ctx.live, input: traffic })
+    ? await reconcileTrafficRouting(deps, rollout, {
+        routers: ctx.routers,
+        live: ctx.live,
+        input: { ...traffic, experimentDestinations: experimentDestinations(deps, rollout) },
+      })
     : undefined;
   for (const change of pass.scaleDownDeadlines()) await setScaleDownDeadline(deps, rollout, change);
   const scale = pass.nextScaleAction();
@@ -311,6 +316,13 @@ async function actOnReplicaSets(
     return { stop: { requeueAfterMs: restart.recheckAfterMs } };
   }
   return { restart, weights };
+}
+
+/** The destinations of the step Experiment's weighted templates (issue 6), from the cache. */
+function experimentDestinations(deps: RolloutReconcilerDeps, rollout: Rollout) {
+  const name = rollout.status?.canary?.currentExperiment;
+  const experiment = name ? deps.experiments.get(`${rollout.metadata.namespace ?? ''}/${name}`) : undefined;
+  return experimentWeightDestinations(rollout, experiment);
 }
 
 /** The Rollout key that owns a ReplicaSet (its controller reference), for queueing on RS changes. */

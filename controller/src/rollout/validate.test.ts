@@ -129,6 +129,26 @@ test.each<{ name: string; change: (ro: RolloutLike) => void; want: string }>([
     want: 'spec.strategy.steps[3].pause.duration: Invalid value: -1: Duration needs to be greater than 0',
   },
   {
+    // Upstream's own lint test data (testdata/invalid-nginx-canary.yml) gives this line.
+    name: 'an experiment template weight with a router that cannot take it (NGINX)',
+    change: (ro) => {
+      canaryOf(ro).trafficRouting = { nginx: { stableIngress: 'demo' } };
+      canaryOf(ro).steps![1] = { experiment: { templates: [{ name: 'a', specRef: 'canary', weight: 20 }] } };
+    },
+    want:
+      'spec.strategy.steps[1].experiment.templates[0].weight: Invalid value: 20: Experiment template weight ' +
+      'is only available for TrafficRouting with SMI, ALB, and Istio at this time',
+  },
+  {
+    name: 'an experiment template weight without traffic routing',
+    change: (ro) => {
+      canaryOf(ro).steps![1] = { experiment: { templates: [{ name: 'a', specRef: 'canary', weight: 20 }] } };
+    },
+    want:
+      'spec.strategy.steps[1].experiment.templates[0].weight: Invalid value: 20: Experiment template weight ' +
+      'cannot be set unless TrafficRouting is enabled',
+  },
+  {
     name: 'a negative pause duration',
     change: (ro) => (canaryOf(ro).steps![3] = { pause: { duration: -5 } }),
     want: 'spec.strategy.steps[3].pause.duration: Invalid value: -5: Duration needs to be greater than 0',

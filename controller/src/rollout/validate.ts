@@ -88,6 +88,8 @@ export const MESSAGES = {
   routeNotManaged:
     'Steps define a route that does not exist in spec.strategy.canary.trafficRouting.managedRoutes',
   experimentWeight: 'Experiment template weight cannot be set unless TrafficRouting is enabled',
+  experimentWeightRouter:
+    'Experiment template weight is only available for TrafficRouting with SMI, ALB, and Istio at this time',
   selectorMismatch: '`selector` does not match template `labels`',
   intOrPercent: 'must be an integer or a percentage (e.g. 1 or "25%")',
 } as const;
@@ -316,6 +318,10 @@ function validateStep(spec: Spec, step: CanaryStep, i: number): FieldError[] {
   (step.experiment?.templates ?? []).forEach((t, j) => {
     if (t.weight !== undefined && !tr) {
       errors.push(invalid(`${path}.experiment.templates[${j}].weight`, t.weight, MESSAGES.experimentWeight));
+    } else if (t.weight !== undefined && tr && !tr.smi && !tr.alb && !tr.istio) {
+      // Only these routers take additional destinations upstream.
+      const field = `${path}.experiment.templates[${j}].weight`;
+      errors.push(invalid(field, t.weight, MESSAGES.experimentWeightRouter));
     }
   });
   return errors;

@@ -173,6 +173,30 @@ test('DestinationRule subsets carry the hashes and the managed-by annotation', (
   ]);
 });
 
+test('DestinationRule: an experiment destination gets a subset of its Service name and hash', () => {
+  const r = routedRollout({
+    istio: { destinationRule: { name: 'dr', canarySubsetName: 'canary', stableSubsetName: 'stable' } },
+  });
+  const dr = {
+    metadata: { name: 'dr' },
+    spec: {
+      host: 'web',
+      subsets: [{ name: 'stable' }, { name: 'canary' }, { name: 'exp-a', labels: { x: '1' } }],
+    },
+  };
+  const out = desiredDestinationRule(r, dr, {
+    ...desired(10),
+    additional: [
+      { weight: 5, serviceName: 'exp-a', podTemplateHash: 'ha' },
+      { weight: 5, serviceName: 'exp-b', podTemplateHash: 'hb' },
+    ],
+  });
+  expect(out.spec?.subsets?.slice(2)).toEqual([
+    { name: 'exp-a', labels: { x: '1', 'rollouts-pod-template-hash': 'ha' } },
+    { name: 'exp-b', labels: { 'rollouts-pod-template-hash': 'hb' } },
+  ]);
+});
+
 describe('istioRouter.plan', () => {
   test('a missing VirtualService is a reference problem with upstream event', () => {
     const ref = virtualServiceRef('ns', 'vs');
@@ -240,5 +264,55 @@ describe('istioRouter.plan', () => {
     const once = istioRouter.plan(rollout, liveOf([[ref, hostLevel([primary])]]), desired(10));
     const written = once.writes[0]?.body as KubeObject;
     expect(istioRouter.plan(rollout, liveOf([[ref, written]]), desired(10)).writes).toEqual([]);
+  });
+});
+
+describe('experiment destinations on the routes (templates[].weight)', () => {
+  const withExp = (weight: number, additional: { weight: number; serviceName: string }[]) => ({
+    ...desired(weight),
+    additional,
+  });
+  const destinations = (route: IstioRoute) => route.route?.map((d) => [d.destination.host, d.weight]);
+  test.each([
+    {
+      name: 'added after canary and stable, stable gives up their share',
+      route: primary,
+      additional: [{ weight: 10, serviceName: 'web-exp-a' }],
+      want: [
+        ['web-stable', 60],
+        ['web-canary.ns.svc.cluster.local', 30],
+        ['web-exp-a', 10],
+      ],
+    },
+    {
+      name: 'an existing one reweighted, not duplicated',
+      route: {
+        ...primary,
+        route: [...(primary.route ?? []), { destination: { host: 'web-exp-a' }, weight: 1 }],
+      },
+      additional: [{ weight: 15, serviceName: 'web-exp-a' }],
+      want: [
+        ['web-stable', 55],
+        ['web-canary.ns.svc.cluster.local', 30],
+        ['web-exp-a', 15],
+      ],
+    },
+    {
+      name: 'removed when the experiment no longer takes traffic',
+      route: {
+        ...primary,
+        route: [...(primary.route ?? []), { destination: { host: 'web-exp-a' }, weight: 10 }],
+      },
+      additional: [],
+      want: [
+        ['web-stable', 70],
+        ['web-canary.ns.svc.cluster.local', 30],
+      ],
+    },
+  ])('$name', ({ route, additional, want }) => {
+    const out = desiredVirtualService(rollout, hostLevel([route]) as never, config, {
+      desired: withExp(30, additional),
+    });
+    expect(destinations(spec(out).http[0] as IstioRoute)).toEqual(want);
   });
 });

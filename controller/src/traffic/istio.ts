@@ -4,7 +4,7 @@
 // the pod-template-hash). Managed header and mirror routes are HTTP routes named after
 // managedRoutes entries, kept on top in that order (upstream istio.go orderRoutes). Upstream
 // replaces the VirtualService and DestinationRule with an update; so do we.
-import type { Rollout, RolloutTrafficRouting } from '@rollout-kit/api';
+import type { Rollout, RolloutTrafficRouting, WeightDestination } from '@rollout-kit/api';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '@rollout-kit/api';
 import type { DesiredTraffic } from '../canary/traffic-weight.ts';
 import {
@@ -133,13 +133,30 @@ export function routeDestinationProblem(
 }
 
 /**
- * The route with canary and stable weights set (stable = 100 − canary, as upstream's Istio
- * router: maxTrafficWeight is NGINX/plugins only) and destinations of neither side removed.
+ * The route with canary, stable (100 − canary − experiments: maxTrafficWeight is NGINX/plugins
+ * only) and experiment destinations (by Service host, appended when missing) weighted; any other
+ * destination removed (an ended experiment's among them), as upstream's Istio router.
  */
-export function weightedRoute(route: IstioRoute, s: Sides, weight: number): IstioRoute {
-  const route2 = (route.route ?? [])
-    .filter((d) => isCanary(d, s) || isStable(d, s))
-    .map((d) => ({ ...d, weight: isCanary(d, s) ? weight : 100 - weight }));
+export function weightedRoute(
+  route: IstioRoute,
+  s: Sides,
+  weight: number,
+  additional: readonly WeightDestination[] = [],
+): IstioRoute {
+  const extra = new Map(additional.map((d) => [d.serviceName ?? '', d.weight]));
+  const stable = 100 - weight - additional.reduce((sum, d) => sum + d.weight, 0);
+  const seen = new Set<string>();
+  const route2 = (route.route ?? []).flatMap((d) => {
+    if (isCanary(d, s)) return [{ ...d, weight }];
+    if (isStable(d, s)) return [{ ...d, weight: stable }];
+    const host = shortHost(d.destination.host);
+    const w = extra.get(host);
+    if (w === undefined) return [];
+    seen.add(host);
+    return [{ ...d, weight: w }];
+  });
+  for (const [host, w] of extra)
+    if (host && !seen.has(host)) route2.push({ destination: { host }, weight: w });
   return { ...route, route: route2 };
 }
 
@@ -223,7 +240,7 @@ export function desiredVirtualService(
     for (const i of indexes) {
       const problem = routeDestinationProblem(http[i] as IstioRoute, s, subsetLevel);
       if (problem) return invalidRoutes('HTTP', problem);
-      http[i] = weightedRoute(http[i] as IstioRoute, s, weight);
+      http[i] = weightedRoute(http[i] as IstioRoute, s, weight, ctx.desired.additional);
       first ??= http[i];
     }
   }
@@ -237,7 +254,12 @@ export function desiredVirtualService(
     for (const i of indexes) {
       const problem = routeDestinationProblem(routes[i] as IstioRoute, s, subsetLevel);
       if (problem) return invalidRoutes(kindName, problem);
-      routes[i] = weightedRoute(routes[i] as IstioRoute, s, weight);
+      routes[i] = weightedRoute(
+        routes[i] as IstioRoute,
+        s,
+        weight,
+        kind === 'tls' ? ctx.desired.additional : [],
+      );
     }
   }
   if (spec.http) {
@@ -256,24 +278,30 @@ export function desiredVirtualService(
   return { vs: { ...vs, spec } };
 }
 
-/** The DestinationRule with the canary and stable subsets selecting their pod-template-hash. */
+/** The DestinationRule: canary, stable and experiment (Service-named) subsets select their hash. */
 export function desiredDestinationRule(
   rollout: Rollout,
   dr: DestinationRule,
   desired: DesiredTraffic,
 ): DestinationRule {
   const config = rollout.spec.strategy?.canary?.trafficRouting?.istio?.destinationRule;
+  const experiment = new Map(
+    desired.additional.flatMap((d) => (d.serviceName ? [[d.serviceName, d.podTemplateHash ?? '']] : [])),
+  );
   const subsets = (dr.spec?.subsets ?? []).map((subset) => {
     const hash =
       subset.name === config?.canarySubsetName
         ? desired.canaryHash
         : subset.name === config?.stableSubsetName
           ? desired.stableHash
-          : undefined;
+          : experiment.get(subset.name);
     if (hash === undefined) return subset;
     const { [POD_TEMPLATE_HASH_LABEL]: _old, ...labels } = subset.labels ?? {};
     return { ...subset, labels: hash ? { ...labels, [POD_TEMPLATE_HASH_LABEL]: hash } : labels };
   });
+  for (const [name, hash] of experiment)
+    if (!subsets.some((s) => s.name === name))
+      subsets.push({ name, labels: { [POD_TEMPLATE_HASH_LABEL]: hash } });
   return {
     ...dr,
     metadata: {
