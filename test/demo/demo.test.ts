@@ -1,5 +1,6 @@
 // `make demo` in its CI mode: `node test/demo/demo.ts --once` starts its own control plane, runs
-// the controller, walks the canary from blue to yellow (promoting the indefinite pause itself),
+// the controller, walks the canary from blue to yellow (promoting the indefinite pause itself, its
+// analysis step passing on the demo's web metric),
 // then the blue-green sample from blue to green through its preview, and exits 0 once both are
 // Healthy, having printed the host page's URL. While the demo
 // runs, the URL is opened in chromium: the tab shows the demo Rollout from the demo's cluster, and
@@ -52,7 +53,7 @@ function httpGet(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
-test('make demo --once walks the canary and the blue-green sample, rolls a failing green canary back, and prints the Rollout tab URL', async () => {
+test('make demo --once walks the canary (analysis passing) and the blue-green sample, rolls a failing green canary back, and prints the Rollout tab URL', async () => {
   const child = spawn(process.execPath, [DEMO, '--once'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let treeChecked: Promise<{ status: number; body: string }> | undefined;
@@ -77,6 +78,11 @@ test('make demo --once walks the canary and the blue-green sample, rolls a faili
 
   expect(out).toMatch(/Paused \(CanaryPauseStep\) · step 2\/8 pause \(until promoted\) · set weight 20%/);
   expect(out).toContain('promoting the indefinite pause');
+  // The analysis step at 40% passes: yellow's success rate meets the threshold.
+  expect(out).toMatch(/step 4\/8 analysis success-rate/);
+  expect(out).toMatch(
+    /the analysis step passed: AnalysisRun rollouts-demo-\w+-2-3 Successful: success-rate 0\.99 \(≥ 0\.95\)/,
+  );
   expect(out).toMatch(/Healthy · step 8\/8 done · set weight 100% · yellow \(stable\) 5\/5 ready/);
   expect(out).toMatch(/the Rollout tab: http:\/\/127\.0\.0\.1:\d+\/applications\/local\?node=/);
   // The blue-green sample: green previewed while blue stays active, promoted, then active.

@@ -1,14 +1,15 @@
 // `make demo`: the product at work on a local control plane. It starts the control plane, applies
 // the CRDs, runs the Rollout Kit controller from source as its own process, serves the Argo CD
 // host page with the Rollout tab on the demo cluster, applies a canary Rollout
-// (argoproj/rollouts-demo:blue, 5 replicas, 20% → pause → 40% → 60% → 80% → 100%), changes the
-// image to yellow and prints each state until the Rollout is Healthy, promoting the indefinite
-// pause itself as `kubectl argo rollouts promote` would. Then the same for a blue-green Rollout
-// (blue → green: the preview Service first, a promote, then the active Service). Then a second
-// canary update, to green, with an analysis step whose web metric (served by this process on
-// 127.0.0.1) reports a success rate below the threshold: the controller aborts and rolls back to
-// yellow by itself, and says why. Then it keeps everything up until Ctrl-C (`--once` stops and
-// exits after the rollback, for CI).
+// (argoproj/rollouts-demo:blue, 5 replicas, 20% → pause → 40% → analysis → 60% → 80% → 100%),
+// changes the image to yellow and prints each state until the Rollout is Healthy, promoting the
+// indefinite pause itself as `kubectl argo rollouts promote` would; the analysis step passes (the
+// web metric, served by this process on 127.0.0.1, reports a good success rate for yellow). Then
+// the same for a blue-green Rollout (blue → green: the preview Service first, a promote, then the
+// active Service). Then a second canary update, to green, whose analysis step reads a success
+// rate below the threshold: the controller aborts and rolls back to yellow by itself, and says
+// why. Then it keeps everything up until Ctrl-C (`--once` stops and exits after the rollback, for
+// CI).
 //
 //   node test/demo/demo.ts [--once] [--port N] [--react 19|16]
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppsV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import type { Rollout } from '@rollout-kit/api';
+import type { AnalysisRun, Rollout } from '@rollout-kit/api';
 import { clusterBackend } from '../browser/cluster-backend.ts';
 import { prepareExtensions } from '../browser/extension-tar.ts';
 import { startHost, type Host, type ReactLine } from '../browser/host-server.ts';
@@ -74,11 +75,15 @@ const apps = config.makeApiClient(AppsV1Api);
 const work = await mkdtemp(join(cp.runDir, 'host-page-'));
 let controller: RunningController | undefined;
 let host: Host | undefined;
-// The web metric the analysis reads: a success rate below the template's 0.95 threshold.
+// The web metric the analysis reads, asked about the image being rolled out (`?image=…`): yellow
+// does well, green (and anything else) below the template's 0.95 threshold.
+const SUCCESS_RATES: Readonly<Record<string, number>> = { yellow: 0.99 };
 const SUCCESS_RATE = 0.82;
-const metric = createServer((_req, res) => {
+const rateOf = (image: string) => SUCCESS_RATES[image.slice(image.lastIndexOf(':') + 1)] ?? SUCCESS_RATE;
+const metric = createServer((req, res) => {
+  const image = new URL(req.url ?? '/', 'http://metric').searchParams.get('image') ?? '';
   res.writeHead(200, { 'Content-Type': 'application/json' });
-  res.end(JSON.stringify({ successRate: SUCCESS_RATE }));
+  res.end(JSON.stringify({ successRate: rateOf(image) }));
 });
 await new Promise<void>((resolve) => metric.listen(0, '127.0.0.1', resolve));
 const metricUrl = `http://127.0.0.1:${(metric.address() as AddressInfo).port}/success-rate`;
@@ -108,6 +113,36 @@ async function ownedReplicaSets(rollout: Rollout): Promise<ReplicaSetLike[]> {
   return list.items.filter((rs) =>
     rs.metadata?.ownerReferences?.some((o) => o.uid === rollout.metadata.uid),
   ) as ReplicaSetLike[];
+}
+
+/** The analysis step of the sample (rollout.yaml): the template asked about the Rollout's image. */
+const ANALYSIS_STEP = {
+  analysis: {
+    templates: [{ templateName: 'success-rate' }],
+    args: [
+      { name: 'image', valueFrom: { fieldRef: { fieldPath: 'spec.template.spec.containers[0].image' } } },
+    ],
+  },
+};
+
+/** `AnalysisRun <name> Successful: success-rate 0.99` for the step run of the ReplicaSet `hash`. */
+async function passedRun(hash: string): Promise<string> {
+  const list = (await custom.listNamespacedCustomObject({
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    namespace: NAMESPACE,
+    plural: 'analysisruns',
+  })) as { items: AnalysisRun[] };
+  const run = list.items.find(
+    (r) =>
+      r.metadata.labels?.['rollouts-pod-template-hash'] === hash &&
+      r.metadata.labels['rollout-type'] === 'Step',
+  );
+  if (!run) return `no AnalysisRun for ${hash}`;
+  const values = (run.status?.metricResults ?? []).map(
+    (m) => `${m.name} ${m.measurements?.at(-1)?.value ?? '?'}`,
+  );
+  return `AnalysisRun ${run.metadata.name ?? '?'} ${run.status?.phase ?? '?'}: ${values.join(', ')} (≥ 0.95)`;
 }
 
 /**
@@ -231,6 +266,30 @@ try {
   say(`the Rollout tab (Argo CD host page, React ${values.react}) on this cluster: ${url}`);
   say(`  the same in Argo CD's dark theme: ${url}&theme=dark (actions from the tab act on this cluster)`);
 
+  await custom.createNamespacedCustomObject({
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    namespace: NAMESPACE,
+    plural: 'analysistemplates',
+    body: {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 'success-rate' },
+      spec: {
+        args: [{ name: 'image' }],
+        metrics: [
+          {
+            name: 'success-rate',
+            successCondition: 'result >= 0.95',
+            provider: { web: { url: `${metricUrl}?image={{args.image}}`, jsonPath: '{$.successRate}' } },
+          },
+        ],
+      },
+    },
+  });
+  say(
+    `AnalysisTemplate success-rate: success rate ≥ 0.95 from ${metricUrl}?image=…, which answers ${rateOf('yellow')} for yellow and ${SUCCESS_RATE} for green`,
+  );
   say('changing the image to argoproj/rollouts-demo:yellow and following the canary step by step:');
   await k(
     '-n',
@@ -249,6 +308,7 @@ try {
       isHealthy(r) && r.metadata.generation === changed && r.status?.stableRS === r.status?.currentPodHash,
     values.once ? 1000 : 5000,
   );
+  say(`the analysis step passed: ${await passedRun(final.status?.stableRS ?? '')}`);
   say(
     `Healthy: rollouts-demo:yellow is the stable version (ReplicaSet ${NAME}-${final.status?.stableRS ?? '?'})`,
   );
@@ -257,28 +317,8 @@ try {
   const bgNode = encodeURIComponent(`argoproj.io/Rollout/${NAMESPACE}/${BG_NAME}/0`);
   say(`the blue-green Rollout's tab: ${host.url}applications/local?node=${bgNode}&tab=extension-0`);
 
-  await custom.createNamespacedCustomObject({
-    group: 'argoproj.io',
-    version: 'v1alpha1',
-    namespace: NAMESPACE,
-    plural: 'analysistemplates',
-    body: {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'AnalysisTemplate',
-      metadata: { name: 'success-rate' },
-      spec: {
-        metrics: [
-          {
-            name: 'success-rate',
-            successCondition: 'result >= 0.95',
-            provider: { web: { url: metricUrl, jsonPath: '{$.successRate}' } },
-          },
-        ],
-      },
-    },
-  });
   say(
-    `changing the image to argoproj/rollouts-demo:green with an analysis step at 20% (success rate ≥ 0.95 from ${metricUrl}, which answers ${SUCCESS_RATE}):`,
+    `changing the image to argoproj/rollouts-demo:green with the analysis step right after 20% (the metric answers ${SUCCESS_RATE} for green):`,
   );
   await k(
     '-n',
@@ -297,11 +337,7 @@ try {
       {
         op: 'replace',
         path: '/spec/strategy/canary/steps',
-        value: [
-          { setWeight: 20 },
-          { analysis: { templates: [{ templateName: 'success-rate' }] } },
-          { setWeight: 60 },
-        ],
+        value: [{ setWeight: 20 }, ANALYSIS_STEP, { setWeight: 60 }],
       },
     ]),
   );

@@ -33,6 +33,7 @@ test.each([
   { step: { pause: {} }, want: 'pause (until promoted)' },
   { step: { pause: { duration: 10 } }, want: 'pause 10s' },
   { step: { pause: { duration: '1m' } }, want: 'pause 1m' },
+  { step: { analysis: { templates: [{ templateName: 'success-rate' }] } }, want: 'analysis success-rate' },
 ])('describeStep($step) is $want', ({ step, want }) => {
   expect(describeStep(step)).toBe(want);
 });
@@ -68,6 +69,23 @@ test('progressLine counts steps from 1 and lists ReplicaSets newest first with r
   expect(atIndefinitePause(rollout({ ...r.status, currentStepIndex: 3 }))).toBe(false);
   expect(atIndefinitePause(rollout({ ...r.status, abort: true }))).toBe(false);
   expect(atIndefinitePause(rollout({ ...r.status, pauseConditions: undefined }))).toBe(false);
+});
+
+test("progressLine shows the phase of the current analysis step's run", () => {
+  const r = rollout({
+    phase: 'Progressing',
+    currentStepIndex: 1,
+    currentPodHash: 'bbb',
+    stableRS: 'aaa',
+    canary: { currentStepAnalysisRunStatus: { name: 'demo-bbb-2-1', status: 'Running' } },
+  });
+  r.spec.strategy!.canary!.steps![1] = { analysis: { templates: [{ templateName: 'success-rate' }] } };
+  expect(progressLine(r, [rs('aaa', 'blue', '1', 4, 4), rs('bbb', 'yellow', '2', 1, 1)])).toBe(
+    'Progressing · step 2/4 analysis success-rate (AnalysisRun Running) · set weight 20% · yellow (canary) 1/1 ready, blue (stable) 4/4 ready',
+  );
+  // Back at the first step after an abort, the failed run is not the step's.
+  const aborted = { ...r, status: { ...r.status, currentStepIndex: 0, abort: true } };
+  expect(progressLine(aborted, [])).toBe('Progressing · step 1/4 setWeight 20% · set weight 0% · no pods');
 });
 
 test('passedSteps names the steps completed between two reads', () => {

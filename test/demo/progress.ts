@@ -26,7 +26,7 @@ function steps(rollout: Rollout): readonly CanaryStep[] {
   return rollout.spec.strategy?.canary?.steps ?? [];
 }
 
-/** `setWeight: 20`, `pause`, `pause 10s`, or the step's first key. */
+/** `setWeight: 20`, `pause`, `pause 10s`, `analysis success-rate`, or the step's first key. */
 export function describeStep(step: CanaryStep | undefined): string {
   if (step === undefined) return 'done';
   if (step.setWeight !== undefined) return `setWeight ${step.setWeight}%`;
@@ -35,6 +35,8 @@ export function describeStep(step: CanaryStep | undefined): string {
     if (duration === undefined) return 'pause (until promoted)';
     return `pause ${typeof duration === 'number' ? `${duration}s` : duration}`;
   }
+  if (step.analysis !== undefined)
+    return `analysis ${(step.analysis.templates ?? []).map((t) => t.templateName).join(', ')}`.trimEnd();
   return Object.keys(step)[0] ?? 'step';
 }
 
@@ -109,8 +111,15 @@ export function progressLine(rollout: Rollout, replicaSets: readonly ReplicaSetL
       ? 'no steps'
       : index >= list.length
         ? `step ${list.length}/${list.length} done`
-        : `step ${index + 1}/${list.length} ${describeStep(list[index])}`;
+        : `step ${index + 1}/${list.length} ${describeStep(list[index])}${stepRun(rollout)}`;
   return `${phase}${message} · ${step} · set weight ${setWeight(rollout)}% · ${replicaSetSummary(rollout, replicaSets)}`;
+}
+
+/** ` (AnalysisRun Running)` at an analysis step whose run the status records, else nothing. */
+function stepRun(rollout: Rollout): string {
+  const run = rollout.status?.canary?.currentStepAnalysisRunStatus;
+  const atAnalysis = steps(rollout)[rollout.status?.currentStepIndex ?? 0]?.analysis !== undefined;
+  return run && atAnalysis ? ` (AnalysisRun ${run.status || 'Pending'})` : '';
 }
 
 /**

@@ -14,13 +14,22 @@ import { blueGreenScaling } from './scaling.ts';
 import { blueGreenStatusView } from './status.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '@rollout-kit/api';
 
-/** The analysis gates from the run statuses recorded in the Rollout's status. */
-function gatesOf(rollout: Rollout) {
+/**
+ * The analysis gates: from this pass's current runs when the analysis wiring supplied them, else
+ * from the run statuses recorded in the Rollout's status.
+ */
+function gatesOf(rollout: Rollout, analysis: PassInput['analysis']) {
   const bg = rollout.spec.strategy?.blueGreen;
-  const runs = rollout.status?.blueGreen;
+  const stored = rollout.status?.blueGreen;
+  const pre = analysis?.promotionRuns
+    ? analysis.promotionRuns.prePromotion
+    : stored?.prePromotionAnalysisRunStatus;
+  const post = analysis?.promotionRuns
+    ? analysis.promotionRuns.postPromotion
+    : stored?.postPromotionAnalysisRunStatus;
   return {
-    pre: analysisGate(bg?.prePromotionAnalysis !== undefined, runs?.prePromotionAnalysisRunStatus),
-    post: analysisGate(bg?.postPromotionAnalysis !== undefined, runs?.postPromotionAnalysisRunStatus),
+    pre: analysisGate(bg?.prePromotionAnalysis !== undefined, pre),
+    post: analysisGate(bg?.postPromotionAnalysis !== undefined, post),
   };
 }
 
@@ -46,8 +55,8 @@ export const blueGreenStrategy: RolloutStrategy = {
   name: 'blueGreen',
   begin(input: PassInput): StrategyPass {
     const { rollout, newRS, owned, currentPodHash, revision, invalidSpec, now } = input;
-    const gates = gatesOf(rollout);
-    const progression = invalidSpec
+    const gates = gatesOf(rollout, input.analysis);
+    let progression = invalidSpec
       ? unchanged(input)
       : blueGreenProgression({
           rollout,
@@ -59,6 +68,15 @@ export const blueGreenStrategy: RolloutStrategy = {
           revision,
           now,
         });
+    if (input.analysis && !invalidSpec) {
+      // The current AnalysisRuns, as the status records them after this pass.
+      const recorded = input.analysis.record(progression.fields);
+      progression = {
+        ...progression,
+        fields: recorded.fields,
+        events: [...recorded.events, ...progression.events],
+      };
+    }
     const decided: Rollout = { ...rollout, status: { ...(rollout.status ?? {}), ...progression.fields } };
     const stableRS = findByHash(owned, decided.status?.stableRS);
     const scaling = blueGreenScaling({

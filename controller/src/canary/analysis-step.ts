@@ -154,7 +154,7 @@ function react(plan: CanaryAnalysisPlan, reaction: RunReaction): void {
 
 /** Old runs to end and to delete, once the current ones (created this pass included) are known. */
 export function otherRunsPlan(
-  plan: CanaryAnalysisPlan,
+  plan: Pick<CanaryAnalysisPlan, 'others' | 'active'>,
   currentNames: readonly string[],
   ctx: { replicaSets: readonly { hash?: string; deleting: boolean }[]; limits: Rollout['spec']['analysis'] },
 ): { terminate: AnalysisRun[]; delete: AnalysisRun[] } {

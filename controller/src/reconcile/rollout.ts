@@ -47,6 +47,7 @@ import {
   writeStatus,
 } from './rollout-actions.ts';
 import { setReplicaSetAffinity } from './anti-affinity.ts';
+import { reconcileBlueGreenRuns } from './bluegreen-runs.ts';
 import { reconcileCanaryRuns } from './canary-runs.ts';
 import { evictPod, planRestart, syncEphemeral } from './rollout-pods.ts';
 import { setScaleDownDeadline } from './scale-down-deadline.ts';
@@ -130,10 +131,12 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     .sort((a, b) => revisionOf(b) - revisionOf(a));
   const revision = newRS ? revisionOf(newRS) : nextRevision(owned);
   // Analysis and experiments (issue 6): runs created, ended and judged before the step is decided.
-  const runs =
-    strategy.name === 'canary' && !invalidSpec
-      ? await reconcileCanaryRuns(deps, rollout, { newRS, stableRS, owned, revision })
-      : undefined;
+  const runCtx = { newRS, stableRS, owned, revision };
+  const runs = invalidSpec
+    ? undefined
+    : strategy.name === 'canary'
+      ? await reconcileCanaryRuns(deps, rollout, runCtx)
+      : await reconcileBlueGreenRuns(deps, rollout, runCtx);
   if (runs?.invalid) invalidSpec = invalidSpecMessage(rollout.metadata.name ?? '', runs.invalid);
   const pass = strategy.begin({
     rollout,

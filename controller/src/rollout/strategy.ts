@@ -5,7 +5,7 @@
 // removed, the one scale action of the pass, and finally the whole status. Everything shared
 // (ownership, undo, creating the new ReplicaSet, restarts, workloadRef, writing status, events)
 // stays in the reconciler. Pure: a strategy never does I/O.
-import type { Rollout, RolloutStatus } from '@rollout-kit/api';
+import type { Rollout, RolloutAnalysisRunStatus, RolloutStatus } from '@rollout-kit/api';
 import type { RunReaction } from '../analysis/rollout-runs.ts';
 import type { ScaleAction } from '../canary/scaling.ts';
 import type { ServiceSwitch, ServiceView } from '../canary/services.ts';
@@ -32,7 +32,7 @@ export interface PassInput {
   revision: number;
   /** The InvalidSpec message: the strategy then changes nothing but the status. */
   invalidSpec?: string;
-  /** What the Rollout's AnalysisRuns and Experiments decided this pass (canary), when any. */
+  /** What the Rollout's AnalysisRuns and Experiments decided this pass, when any. */
   analysis?: PassAnalysis;
   now: number;
 }
@@ -45,6 +45,11 @@ export interface PassInput {
 export interface PassAnalysis {
   stepRunPhase?: string;
   reaction: RunReaction;
+  /**
+   * Blue-green: the current pre- and post-promotion runs after this pass (created ones included),
+   * which the sequence's analysis gates read instead of the stored status.
+   */
+  promotionRuns?: { prePromotion?: RolloutAnalysisRunStatus; postPromotion?: RolloutAnalysisRunStatus };
   /** The sequence's fields with the runs recorded in the status, and the Events of run changes. */
   record(fields: Partial<RolloutStatus>): { fields: Partial<RolloutStatus>; events: RolloutEvent[] };
 }

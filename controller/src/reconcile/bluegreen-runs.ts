@@ -1,0 +1,100 @@
+// A blue-green Rollout's pre- and post-promotion AnalysisRuns for one pass, as the strategy seam
+// takes them: the plan (bluegreen/analysis-runs.ts) carried out — runs created from their
+// templates, ended, old ones deleted — then offered to the blue-green strategy as one PassAnalysis
+// whose current runs its analysis gates read, or as an InvalidSpec error.
+import { INSTANCE_ID_LABEL, type AnalysisRun, type Rollout } from '@rollout-kit/api';
+import { runStatusOf } from '../analysis/rollout-runs.ts';
+import { newRolloutAnalysisRun } from '../analysis/rollout-run.ts';
+import { AnalysisTemplateError } from '../analysis/templates.ts';
+import { blueGreenAnalysisPlan, blueGreenAnalysisStatus } from '../bluegreen/analysis-runs.ts';
+import { otherRunsPlan } from '../canary/analysis-step.ts';
+import { hashOf, type ReplicaSet } from '../rollout/replica-set.ts';
+import type { PassAnalysis } from '../rollout/strategy.ts';
+import type { FieldError } from '../rollout/validate.ts';
+import {
+  createRun,
+  deleteRun,
+  ownedRuns,
+  readTemplates,
+  terminateRun,
+  type RolloutAnalysisDeps,
+} from './rollout-analysis.ts';
+
+export async function reconcileBlueGreenRuns(
+  deps: RolloutAnalysisDeps,
+  rollout: Rollout,
+  ctx: { newRS?: ReplicaSet; stableRS?: ReplicaSet; owned: readonly ReplicaSet[]; revision: number },
+): Promise<{ invalid?: FieldError; analysis?: PassAnalysis }> {
+  const runs = await ownedRuns(deps, rollout);
+  const plan = blueGreenAnalysisPlan({ rollout, runs, ...(ctx.newRS ? { newRS: ctx.newRS } : {}) });
+  const current: { prePromotion?: AnalysisRun; postPromotion?: AnalysisRun } = {
+    ...(plan.prePromotion ? { prePromotion: plan.prePromotion } : {}),
+    ...(plan.postPromotion ? { postPromotion: plan.postPromotion } : {}),
+  };
+  const podHash = ctx.newRS ? (hashOf(ctx.newRS) ?? '') : '';
+  const stableHash = ctx.stableRS ? hashOf(ctx.stableRS) : undefined;
+  const instanceId = rollout.metadata.labels?.[INSTANCE_ID_LABEL];
+  for (const want of plan.create) {
+    let run: AnalysisRun;
+    try {
+      const templates = await readTemplates(deps, rollout, want.analysis.templates ?? []);
+      run = newRolloutAnalysisRun({
+        rollout,
+        type: want.type,
+        analysis: want.analysis,
+        templates,
+        podHash,
+        ...(stableHash ? { stableHash } : {}),
+        revision: ctx.revision,
+        ...(instanceId ? { instanceId } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof AnalysisTemplateError)) throw error;
+      const which = want.type === 'PrePromotion' ? 'prePromotionAnalysis' : 'postPromotionAnalysis';
+      return {
+        invalid: {
+          type: 'Invalid value',
+          field: `spec.strategy.blueGreen.${which}.templates`,
+          value: (want.analysis.templates ?? []).map((t) => t.templateName).join(', '),
+          detail: error.message,
+        },
+      };
+    }
+    const created = await createRun(deps, run);
+    if (want.type === 'PrePromotion') current.prePromotion = created;
+    else current.postPromotion = created;
+  }
+  for (const run of plan.terminate) await terminateRun(deps, run);
+  const currentNames = [current.prePromotion, current.postPromotion].flatMap((r) =>
+    r ? [r.metadata.name ?? ''] : [],
+  );
+  const rest = otherRunsPlan(plan, currentNames, {
+    replicaSets: ctx.owned.map((rs) => ({
+      hash: hashOf(rs),
+      deleting: Boolean(rs.metadata.deletionTimestamp),
+    })),
+    limits: rollout.spec.analysis,
+  });
+  for (const run of rest.terminate) await terminateRun(deps, run);
+  for (const run of rest.delete) await deleteRun(deps, run);
+  return {
+    analysis: {
+      // The sequence reacts through its gates (progression.ts), not through this reaction.
+      reaction: { kind: 'none' },
+      promotionRuns: {
+        ...(current.prePromotion ? { prePromotion: runStatusOf(current.prePromotion) } : {}),
+        ...(current.postPromotion ? { postPromotion: runStatusOf(current.postPromotion) } : {}),
+      },
+      record(fields) {
+        const { blueGreen, events } = blueGreenAnalysisStatus(rollout.status, current);
+        const merged = Object.fromEntries(
+          Object.entries({ ...fields.blueGreen, ...blueGreen }).filter(([, v]) => v !== undefined),
+        );
+        return {
+          fields: { ...fields, blueGreen: Object.keys(merged).length > 0 ? merged : undefined },
+          events,
+        };
+      },
+    },
+  };
+}
