@@ -26,6 +26,7 @@ import type { KubeClient } from '../kube/client.ts';
 import { ForbiddenError, isConflict, isNotFound, kubeCall } from '../kube/errors.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { Logger } from '../observe/logger.ts';
+import { deleteOwned, terminateOwned, type OwnedKind } from './owned-object.ts';
 import type { RolloutEvent } from '../rollout/events.ts';
 import type { FieldError } from '../rollout/validate.ts';
 import { hashOf, type ReplicaSet } from '../rollout/replica-set.ts';
@@ -242,36 +243,13 @@ export async function createRun(deps: RolloutAnalysisDeps, run: AnalysisRun): Pr
   }
 }
 
-export async function terminateRun(deps: RolloutAnalysisDeps, run: AnalysisRun): Promise<void> {
-  const namespace = run.metadata.namespace ?? '';
-  const name = run.metadata.name ?? '';
-  try {
-    await kubeCall(`terminating AnalysisRun ${namespace}/${name}`, () =>
-      deps.client.requestJson('PATCH', `${runsPath(namespace)}/${encodeURIComponent(name)}`, {
-        body: { spec: { terminate: true } },
-        contentType: 'application/merge-patch+json',
-      }),
-    );
-    deps.log.info({ analysisRun: name }, 'terminated AnalysisRun');
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-}
+const ANALYSIS_RUN: OwnedKind = { kind: 'AnalysisRun', plural: 'analysisruns', logKey: 'analysisRun' };
 
-export async function deleteRun(deps: RolloutAnalysisDeps, run: AnalysisRun): Promise<void> {
-  const namespace = run.metadata.namespace ?? '';
-  const name = run.metadata.name ?? '';
-  try {
-    await kubeCall(`deleting AnalysisRun ${namespace}/${name}`, () =>
-      deps.client.requestJson('DELETE', `${runsPath(namespace)}/${encodeURIComponent(name)}`, {
-        body: { preconditions: { uid: run.metadata.uid } },
-      }),
-    );
-    deps.log.info({ analysisRun: name, phase: run.status?.phase }, 'deleted old AnalysisRun');
-  } catch (error) {
-    if (!isNotFound(error) && !isConflict(error)) throw error;
-  }
-}
+export const terminateRun = (deps: RolloutAnalysisDeps, run: AnalysisRun): Promise<void> =>
+  terminateOwned(deps, ANALYSIS_RUN, run);
+
+export const deleteRun = (deps: RolloutAnalysisDeps, run: AnalysisRun): Promise<void> =>
+  deleteOwned(deps, ANALYSIS_RUN, run);
 
 /** Both reactions as one: an abort wins over a pause, analysis first. */
 export function combinedReaction(...reactions: (RunReaction | undefined)[]): RunReaction {

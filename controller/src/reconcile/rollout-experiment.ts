@@ -14,6 +14,7 @@ import type { KubeClient } from '../kube/client.ts';
 import { isConflict, isNotFound, kubeCall } from '../kube/errors.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { Logger } from '../observe/logger.ts';
+import { deleteOwned, terminateOwned, type OwnedKind } from './owned-object.ts';
 import type { RolloutEvent } from '../rollout/events.ts';
 import { hashOf, type ReplicaSet } from '../rollout/replica-set.ts';
 import type { FieldError } from '../rollout/validate.ts';
@@ -143,33 +144,10 @@ async function createExperiment(deps: RolloutExperimentDeps, experiment: Experim
   }
 }
 
-async function terminateExperiment(deps: RolloutExperimentDeps, experiment: Experiment): Promise<void> {
-  const namespace = experiment.metadata.namespace ?? '';
-  const name = experiment.metadata.name ?? '';
-  try {
-    await kubeCall(`terminating Experiment ${namespace}/${name}`, () =>
-      deps.client.requestJson('PATCH', `${experimentsPath(namespace)}/${encodeURIComponent(name)}`, {
-        body: { spec: { terminate: true } },
-        contentType: 'application/merge-patch+json',
-      }),
-    );
-    deps.log.info({ experiment: name }, 'terminated Experiment');
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-}
+const EXPERIMENT: OwnedKind = { kind: 'Experiment', plural: 'experiments', logKey: 'experiment' };
 
-async function deleteExperiment(deps: RolloutExperimentDeps, experiment: Experiment): Promise<void> {
-  const namespace = experiment.metadata.namespace ?? '';
-  const name = experiment.metadata.name ?? '';
-  try {
-    await kubeCall(`deleting Experiment ${namespace}/${name}`, () =>
-      deps.client.requestJson('DELETE', `${experimentsPath(namespace)}/${encodeURIComponent(name)}`, {
-        body: { preconditions: { uid: experiment.metadata.uid } },
-      }),
-    );
-    deps.log.info({ experiment: name }, 'deleted old Experiment');
-  } catch (error) {
-    if (!isNotFound(error) && !isConflict(error)) throw error;
-  }
-}
+const terminateExperiment = (deps: RolloutExperimentDeps, experiment: Experiment): Promise<void> =>
+  terminateOwned(deps, EXPERIMENT, experiment);
+
+const deleteExperiment = (deps: RolloutExperimentDeps, experiment: Experiment): Promise<void> =>
+  deleteOwned(deps, EXPERIMENT, experiment);
