@@ -103,6 +103,54 @@ test('an undo to an unknown revision is a Warning event and the annotation goes'
   expect((await getRollout(ns.name, 'web')).status?.stableRS).toBe(yellow);
 });
 
+test('a resume sent as two patches, status then spec, to a user-paused step goes on', async () => {
+  // Argo CD's resume action and the plugin's promote clear status.pauseConditions first and
+  // spec.paused in a second request; the controller may run a pass in between.
+  await createRollout(
+    ns.name,
+    rollout({ strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }, { pause: {} }] } } }),
+  );
+  await waitForRollout(ns.name, 'web', 'Healthy on blue', healthy);
+  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:yellow') } });
+  await waitForRollout(
+    ns.name,
+    'web',
+    'the pause at step 1',
+    (r) => r.status?.currentStepIndex === 1 && (r.status.pauseConditions?.length ?? 0) > 0,
+  );
+  await patchRollout(ns.name, 'web', { spec: { paused: true } });
+  await waitForRollout(ns.name, 'web', 'manually paused', (r) => r.status?.message === 'manually paused');
+  await run('kubectl', [
+    '-n',
+    ns.name,
+    'patch',
+    'rollout',
+    'web',
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    '{"status":{"pauseConditions":null}}',
+  ]);
+  const between = await waitForRollout(
+    ns.name,
+    'web',
+    'a pass on the cleared conditions while spec.paused',
+    (r) => r.status?.pauseConditions === undefined,
+  );
+  // No status change marks that pass; leave the controller the time for one before the unpause.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  expect((await getRollout(ns.name, 'web')).status?.controllerPause).toBe(true);
+  expect(between.status?.currentStepIndex).toBe(1);
+  await patchRollout(ns.name, 'web', { spec: { paused: false } });
+  const next = await waitForRollout(
+    ns.name,
+    'web',
+    'the pause at step 2',
+    (r) => r.status?.currentStepIndex === 2 && (r.status.pauseConditions?.length ?? 0) > 0,
+  );
+  expect(next.status?.phase).toBe('Paused');
+});
+
 test('kubectl scale rollout changes spec.replicas and the controller follows', async () => {
   await createRollout(ns.name, rollout());
   const blue = (await waitForRollout(ns.name, 'web', 'Healthy on blue', healthy)).status!.stableRS!;

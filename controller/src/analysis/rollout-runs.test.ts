@@ -160,6 +160,20 @@ test.each([
   if (phase === 'Failed') expect(event?.type).toBe('Warning');
 });
 
+test('runsToDelete: runs created in the same second are ordered by name, whatever the list order', () => {
+  const same = '2026-01-01T00:00:05Z';
+  const first = run('web-abc-2-1', { phase: 'Failed', hash: 'h', created: same });
+  const retried = run('web-abc-2-1.1', { phase: 'Failed', hash: 'h', created: same });
+  const replicaSets = [{ hash: 'h', deleting: false }];
+  for (const order of [
+    [first, retried],
+    [retried, first],
+  ]) {
+    const deleted = runsToDelete(order, replicaSets, { unsuccessfulRunHistoryLimit: 1 });
+    expect(deleted.map((r) => r.metadata.name)).toEqual(['web-abc-2-1']);
+  }
+});
+
 test('runsToDelete: runs of a gone or deleted ReplicaSet go, then the oldest beyond the limits', () => {
   const runs = [
     run('no-hash', { phase: 'Successful' }),

@@ -143,6 +143,19 @@ export function runPhaseEvent(
 const created = (run: AnalysisRun) => Date.parse(run.metadata.creationTimestamp ?? '') || 0;
 
 /**
+ * Newest first. creationTimestamp has whole seconds, and a retry often creates its run in the
+ * second the last one failed; as upstream, the greater name is then the newer (a retry's run
+ * takes the next `.N` suffix of the same base name).
+ */
+function newestFirst(a: AnalysisRun, b: AnalysisRun): number {
+  const byTime = created(b) - created(a);
+  if (byTime !== 0) return byTime;
+  const an = a.metadata.name ?? '';
+  const bn = b.metadata.name ?? '';
+  return an < bn ? 1 : an > bn ? -1 : 0;
+}
+
+/**
  * Old runs to delete (upstream FilterAnalysisRunsToDelete): those of a revision whose ReplicaSet
  * is gone or being deleted (or with no hash label), and, newest first, the Successful ones beyond
  * `successfulRunHistoryLimit` and the Failed/Error/Inconclusive ones beyond
@@ -160,7 +173,7 @@ export function runsToDelete(
   let successful = 0;
   let unsuccessful = 0;
   const out: AnalysisRun[] = [];
-  for (const run of [...others].sort((a, b) => created(b) - created(a))) {
+  for (const run of [...others].sort(newestFirst)) {
     if (run.metadata.deletionTimestamp) continue;
     const hash = run.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
     if (hash === undefined || !deletingByHash.has(hash) || deletingByHash.get(hash)) {

@@ -253,3 +253,10 @@ test('a resume given while the spec is invalid is kept for the pass that can act
   expect(invalid.status.controllerPause).toBe(true);
   expect(canaryStatus(input({}, resumed)).status.controllerPause).toBeUndefined();
 });
+
+test('a resume given while spec.paused is set is kept until the user unpauses', () => {
+  const resumed = { controllerPause: true, pauseConditions: undefined };
+  const paused = canaryStatus({ ...input({}, resumed), rollout: rollout({}, { paused: true }) });
+  expect(paused.status.controllerPause).toBe(true);
+  expect(paused.status.phase).toBe('Paused');
+});

@@ -84,11 +84,13 @@ export function canaryStatus(input: CanaryStatusInput): CanaryStatusResult {
       : {}),
   };
   // The controller holds controllerPause only while a pause condition of its own remains. While
-  // the spec is invalid nothing progressed, so a resume (controllerPause with no condition) is
-  // kept for the pass that can act on it.
+  // the spec is invalid or paused nothing progressed, so a resume (controllerPause with no
+  // condition) is kept for the pass that can act on it: Argo CD's resume action and the plugin's
+  // promote clear the conditions first and spec.paused a moment later, and a pass in between must
+  // not turn their resume into a fresh pause.
   if (!status.pauseConditions?.length) {
     status.pauseConditions = undefined;
-    if (!input.invalidSpec) status.controllerPause = undefined;
+    if (!input.invalidSpec && rollout.spec.paused !== true) status.controllerPause = undefined;
   }
   if (status.stableRS === status.currentPodHash) status.promoteFull = undefined;
 
