@@ -257,7 +257,15 @@ test('Argo CD reads Progressing while the canary pods are not ready, and Degrade
   expect(progressing.message).toMatch(
     /^(more replicas need to be updated|updated replicas are still becoming available)$/,
   );
-  expect((await replicaSetSizes(ns.name, 'web'))[stable]).toEqual({ spec: 3, available: 3 });
+  // The stable RS was scaled to 3; its status counts the fourth pod until that pod is gone.
+  await waitFor(
+    'the stable ReplicaSet at 3 of 3',
+    async () => {
+      const size = (await replicaSetSizes(ns.name, 'web'))[stable];
+      return size?.spec === 3 && size.available === 3 ? size : undefined;
+    },
+    { observe: async () => (await replicaSetSizes(ns.name, 'web'))[stable] },
+  );
   const degraded = await waitForArgoCdHealth(ns.name, 'Degraded');
   expect(degraded.message).toMatch(
     /^ProgressDeadlineExceeded: ReplicaSet "web-\w+" has timed out progressing\.$/,

@@ -104,6 +104,17 @@ export async function eventReasons(namespace: string, name: string): Promise<str
     .map((e) => e.reason ?? '');
 }
 
+/** Messages of the object's Events with that reason, oldest first. */
+export async function eventMessages(namespace: string, name: string, reason: string): Promise<string[]> {
+  const list = await kube().core.listNamespacedEvent({
+    namespace,
+    fieldSelector: `involvedObject.name=${name},reason=${reason}`,
+  });
+  return list.items
+    .sort((a, b) => String(a.firstTimestamp ?? '').localeCompare(String(b.firstTimestamp ?? '')))
+    .map((e) => e.message ?? '');
+}
+
 /**
  * Waits until the object's Events include every reason in `wanted` and returns all its reasons.
  * Events are recorded just after the status write, so a test that saw the status may be early.

@@ -129,15 +129,17 @@ describe('the plan', () => {
   });
 
   test.each([
-    { name: 'aborted', status: { abort: true } },
-    { name: 'promoteFull', status: { promoteFull: true } },
-    { name: 'first deploy', status: { stableRS: undefined } },
-  ])('$name: nothing is analysed, the running run ends, the status keeps it', ({ status }) => {
+    { name: 'aborted', status: { abort: true }, windowed: false },
+    { name: 'promoteFull', status: { promoteFull: true }, windowed: false },
+    { name: 'first deploy', status: { stableRS: undefined }, windowed: false },
+    { name: 'rollback within the window', status: {}, windowed: true },
+  ])('$name: nothing is analysed, the running run ends, the status keeps it', ({ status, windowed }) => {
     const current = run('web-n2-2-pre', 'Running');
     const p = blueGreenAnalysisPlan({
       rollout: rollout({ ...status, blueGreen: { activeSelector: 's1', ...preStatus('web-n2-2-pre') } }),
       runs: [current],
       newRS: rs('n2'),
+      ...(windowed ? { rollbackWithinWindow: true } : {}),
     });
     expect(p.active).toBe(false);
     expect(p.create).toEqual([]);

@@ -29,6 +29,8 @@ export interface BlueGreenAnalysisInput {
   runs: readonly AnalysisRun[];
   /** The ReplicaSet of the current template; undefined while it does not exist. */
   newRS?: ReplicaSet;
+  /** Going back within spec.rollbackWindow: nothing is analysed. */
+  rollbackWithinWindow?: boolean;
 }
 
 export interface BlueGreenRunToCreate {
@@ -107,7 +109,8 @@ export function blueGreenAnalysisPlan(input: BlueGreenAnalysisInput): BlueGreenA
   if (post) plan.postPromotion = post;
 
   const rollbackToScaleDownDelay = newRS !== undefined && deadlineOf(newRS) !== undefined;
-  if (!hash || status?.abort || status?.promoteFull || !status?.stableRS || rollbackToScaleDownDelay) {
+  const skipped = status?.abort || status?.promoteFull || input.rollbackWithinWindow;
+  if (!hash || skipped || !status?.stableRS || rollbackToScaleDownDelay) {
     // Nothing is analysed now: every run ends, the statuses keep the last ones as they were.
     plan.terminate = runsToTerminate([pre, post]);
     return plan;

@@ -32,6 +32,8 @@ export interface BlueGreenInput {
   services: Readonly<Record<string, ServiceView>>;
   gates: { pre: AnalysisGate; post: AnalysisGate };
   revision: number;
+  /** Going back to a ReplicaSet within spec.rollbackWindow: no pause, no analysis. */
+  rollbackWithinWindow?: boolean;
   now: number;
 }
 
@@ -151,10 +153,22 @@ function abortOrRetry(fields: Partial<RolloutStatus>, now: number): void {
   }
 }
 
-/** Which gates apply: none for a fast-tracked update (first deploy, back to stable, promoteFull, fast rollback). */
-function gatesInEffect(fields: Partial<RolloutStatus>, seen: Observed, gates: BlueGreenInput['gates']) {
+/**
+ * Which gates apply: none for a fast-tracked update (first deploy, back to stable, promoteFull,
+ * fast rollback, rollback within the window).
+ */
+function gatesInEffect(
+  fields: Partial<RolloutStatus>,
+  seen: Observed,
+  gates: BlueGreenInput['gates'],
+  windowed: boolean,
+) {
   const skipAnalysis =
-    !fields.stableRS || fields.stableRS === seen.newHash || fields.promoteFull === true || seen.fastRollback;
+    !fields.stableRS ||
+    fields.stableRS === seen.newHash ||
+    fields.promoteFull === true ||
+    seen.fastRollback ||
+    windowed;
   const fastTracked = skipAnalysis || seen.activeBefore === undefined || seen.activeBefore === seen.newHash;
   return { fastTracked, pre: fastTracked ? NO_GATE : gates.pre, post: skipAnalysis ? NO_GATE : gates.post };
 }
@@ -252,11 +266,15 @@ export function blueGreenProgression(input: BlueGreenInput): BlueGreenProgressio
   const fields = startingFields(rollout, currentPodHash);
   const events: RolloutEvent[] = [];
   const seen = observe(input);
-  abortOrRetry(fields, now);
   const promoted = () => Boolean(fields.stableRS) && fields.stableRS === currentPodHash;
-  if (fields.promoteFull && !promoted()) clearPauses(fields);
+  // Within the rollback window the update goes straight through, as promoteFull does, and an
+  // abort does not hold (upstream removes it).
+  const windowed = input.rollbackWithinWindow === true && Boolean(fields.stableRS) && !promoted();
+  if (windowed) fields.abort = undefined;
+  abortOrRetry(fields, now);
+  if ((fields.promoteFull || windowed) && !promoted()) clearPauses(fields);
 
-  const { fastTracked, pre, post } = gatesInEffect(fields, seen, input.gates);
+  const { fastTracked, pre, post } = gatesInEffect(fields, seen, input.gates, windowed);
   const resumed = old.controllerPause === true;
   const abortReason = applyGates(fields, { seen, pre, post, resumed, promoted: promoted(), now });
   const halted =
@@ -300,7 +318,14 @@ export function blueGreenProgression(input: BlueGreenInput): BlueGreenProgressio
   const previewHash = switches.find((s) => s.service === seen.previewSvc?.name)?.hash ?? seen.previewBefore;
 
   const fastRollback = seen.fastRollback;
-  const promotedBecause = promotionReason({ fields, activeHash, currentPodHash, fastRollback, post });
+  const promotedBecause = promotionReason({
+    fields,
+    activeHash,
+    currentPodHash,
+    fastRollback,
+    windowed,
+    post,
+  });
   if (promotedBecause) {
     if (fields.stableRS !== currentPodHash) {
       events.push(rolloutEvents.completed(input.revision, currentPodHash, promotedBecause));
@@ -337,6 +362,7 @@ function promotionReason(ctx: {
   activeHash: string | undefined;
   currentPodHash: string;
   fastRollback: boolean;
+  windowed: boolean;
   post: AnalysisGate;
 }): CompletedReason | undefined {
   const { fields, currentPodHash } = ctx;
@@ -344,6 +370,7 @@ function promotionReason(ctx: {
   if (fields.abort || fields.stableRS === currentPodHash) return undefined;
   if (ctx.activeHash !== currentPodHash) return undefined;
   if (fields.promoteFull) return 'Full promotion requested';
+  if (ctx.windowed) return 'Rollback within window';
   if (ctx.fastRollback) return 'Fast rollback';
   if (!gatePassed(ctx.post)) return undefined;
   return 'Completed blue-green update';

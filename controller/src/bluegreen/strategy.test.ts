@@ -61,6 +61,8 @@ interface Row {
   name: string;
   bg?: Partial<BlueGreen>;
   paused?: boolean;
+  /** The pass found the new RS within spec.rollbackWindow. */
+  windowed?: boolean;
   status: RolloutStatus;
   replicaSets: ReplicaSet[];
   /** The new RS (its hash); the others are found in replicaSets. */
@@ -437,6 +439,48 @@ const rows: Row[] = [
       scale: { name: 'web-pink', to: 3 },
     },
   },
+  {
+    name: 'back to blue within the rollback window, auto-promotion off: no pause, active switches, promoted',
+    bg: { autoPromotionEnabled: false },
+    windowed: true,
+    status: {
+      currentPodHash: 'blue',
+      stableRS: 'green',
+      blueGreen: { activeSelector: 'green', previewSelector: 'blue' },
+    },
+    replicaSets: [rs('blue', 3, 3, { revision: 3 }), rs('green', 3)],
+    current: 'blue',
+    live: services('green', 'blue'),
+    want: { switches: { active: 'blue' }, pause: [], stableRS: 'blue', events: ['RolloutCompleted'] },
+  },
+  {
+    name: 'the same outside the window: the pause holds and active stays on green',
+    bg: { autoPromotionEnabled: false },
+    status: {
+      currentPodHash: 'blue',
+      stableRS: 'green',
+      blueGreen: { activeSelector: 'green', previewSelector: 'blue' },
+    },
+    replicaSets: [rs('blue', 3, 3, { revision: 3 }), rs('green', 3)],
+    current: 'blue',
+    live: services('green', 'blue'),
+    want: { switches: {}, pause: ['BlueGreenPause'], stableRS: 'green', phase: 'Paused' },
+  },
+  {
+    name: 'an aborted update within the rollback window does not stay aborted',
+    windowed: true,
+    status: {
+      currentPodHash: 'blue',
+      stableRS: 'green',
+      abort: true,
+      abortedAt: at(-60),
+      blueGreen: { activeSelector: 'green', previewSelector: 'blue' },
+    },
+    replicaSets: [rs('blue', 3, 3, { revision: 3 }), rs('green', 3)],
+    current: 'blue',
+    live: services('green', 'blue'),
+    want: { switches: { active: 'blue' }, abort: false, stableRS: 'blue' },
+  },
 ];
 
 function runPass(row: Row) {
@@ -461,6 +505,7 @@ function runPass(row: Row) {
     others: row.replicaSets.filter((r) => r !== newRS && r !== stableRS),
     services: row.live,
     revision: 2,
+    ...(row.windowed ? { rollbackWithinWindow: true } : {}),
     now: NOW,
   });
 }
@@ -493,6 +538,13 @@ test.each(rows)('$name', (row) => {
     const reasons = [...pass.events, ...status.events].map((e) => e.reason);
     for (const reason of want.events) expect(reasons).toContain(reason);
   }
+});
+
+test('a rollback within the window is completed for that reason', () => {
+  const pass = runPass(rows.find((r) => r.name.startsWith('back to blue within the rollback window'))!);
+  expect(
+    [...pass.events, ...pass.status().events].find((e) => e.reason === 'RolloutCompleted')?.message,
+  ).toBe('Rollout completed update to revision 2 (blue): Rollback within window');
 });
 
 test('the status reads the selectors back and takes counts from the active RS', () => {

@@ -66,6 +66,7 @@ export const blueGreenStrategy: RolloutStrategy = {
           services: input.services,
           gates,
           revision,
+          ...(input.rollbackWithinWindow ? { rollbackWithinWindow: true } : {}),
           now,
         });
     if (input.analysis && !invalidSpec) {

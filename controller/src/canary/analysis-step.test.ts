@@ -32,8 +32,14 @@ function run(name: string, phase?: string, labels: Record<string, string> = {}):
 const stepStatus = (name: string, status = 'Running') => ({
   canary: { currentStepAnalysisRunStatus: { name, status } },
 });
-const plan = (r: Rollout, runs: AnalysisRun[] = []) =>
-  canaryAnalysisPlan({ rollout: r, runs, podHash: 'n2', stepHash: 'sh' });
+const plan = (r: Rollout, runs: AnalysisRun[] = [], windowed = false) =>
+  canaryAnalysisPlan({
+    rollout: r,
+    runs,
+    podHash: 'n2',
+    stepHash: 'sh',
+    ...(windowed ? { rollbackWithinWindow: true } : {}),
+  });
 
 test('at an analysis step with no run, one is created for that step', () => {
   const p = plan(rollout({}));
@@ -92,12 +98,13 @@ test('resuming an Inconclusive pause creates a new run', () => {
 });
 
 test.each([
-  { name: 'aborted', status: { abort: true } },
-  { name: 'promoteFull', status: { promoteFull: true } },
-  { name: 'the first deploy', status: { stableRS: undefined } },
-])('nothing is analysed when $name: running runs end, the status keeps them', ({ status }) => {
+  { name: 'aborted', status: { abort: true }, windowed: false },
+  { name: 'promoteFull', status: { promoteFull: true }, windowed: false },
+  { name: 'the first deploy', status: { stableRS: undefined }, windowed: false },
+  { name: 'a rollback within the window', status: {}, windowed: true },
+])('nothing is analysed when $name: running runs end, the status keeps them', ({ status, windowed }) => {
   const current = run('web-n2-2-1', 'Running', { 'step-index': '1' });
-  const p = plan(rollout({ ...stepStatus('web-n2-2-1'), ...status }), [current]);
+  const p = plan(rollout({ ...stepStatus('web-n2-2-1'), ...status }), [current], windowed);
   expect(p).toMatchObject({ active: false, reset: false, create: [], terminate: [current], step: current });
   const s = canaryAnalysisStatus(rollout(stepStatus('web-n2-2-1')).status, p, {
     step: current,

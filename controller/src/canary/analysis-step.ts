@@ -33,6 +33,8 @@ export interface CanaryAnalysisInput {
   podHash?: string;
   /** Hash of the steps, to tell a step sequence that restarts this pass. */
   stepHash: string;
+  /** Going back within spec.rollbackWindow: nothing is analysed. */
+  rollbackWithinWindow?: boolean;
 }
 
 /** A run to create: the analysis it is made from, its type and (for a step) its index. */
@@ -85,7 +87,7 @@ export function canaryAnalysisPlan(input: CanaryAnalysisInput): CanaryAnalysisPl
   }
   plan.step = current.step;
   plan.background = current.background;
-  if (!podHash || status?.abort || status?.promoteFull || !status?.stableRS) {
+  if (!podHash || status?.abort || status?.promoteFull || !status?.stableRS || input.rollbackWithinWindow) {
     // Nothing is analysed now: every run ends, the statuses keep the last ones as they were.
     plan.terminate = runsToTerminate([current.step, current.background]);
     return plan;

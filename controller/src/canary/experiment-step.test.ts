@@ -116,6 +116,16 @@ test('an Experiment of an earlier step, or any when aborted, is ended', () => {
   expect(moved.current).toBeUndefined();
   const aborted = plan(rollout({ abort: true, canary: { currentExperiment: 'web-n2-2-1' } }), [old]);
   expect(aborted.terminate).toEqual([old]);
+  const windowed = experimentStepPlan({
+    rollout: rollout({ canary: { currentExperiment: 'web-n2-2-1' } }),
+    experiments: [old],
+    podHash: 'n2',
+    stepHash: 'sh',
+    revision: 2,
+    rollbackWithinWindow: true,
+  });
+  expect(windowed.terminate).toEqual([old]);
+  expect(windowed.create).toBeUndefined();
 });
 
 test('a specRef that is neither canary nor stable is an error', () => {

@@ -34,6 +34,8 @@ export interface ExperimentStepInput {
   podHash?: string;
   stepHash: string;
   revision: number;
+  /** Going back within spec.rollbackWindow: no step Experiment runs. */
+  rollbackWithinWindow?: boolean;
 }
 
 export interface ExperimentStepPlan {
@@ -74,7 +76,7 @@ export function experimentStepPlan(input: ExperimentStepInput): ExperimentStepPl
     recordCurrent: false,
   };
   const reset = status?.currentPodHash !== podHash || status?.currentStepHash !== input.stepHash;
-  const stopped = status?.abort || status?.promoteFull || reset;
+  const stopped = status?.abort || status?.promoteFull || reset || input.rollbackWithinWindow;
   const held = (status?.pauseConditions ?? []).some((c) => c.reason === PAUSE_REASON_INCONCLUSIVE_ANALYSIS);
   const forThisStep =
     current !== undefined && base !== undefined && isVariant(current.metadata.name ?? '', base);

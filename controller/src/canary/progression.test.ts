@@ -376,3 +376,51 @@ describe('analysis reactions', () => {
     expect(p.fields.pauseConditions).toEqual([pause]);
   });
 });
+
+describe('rollbackWindow', () => {
+  test('a new template back to a running ReplicaSet within the window skips every step', () => {
+    const p = canaryProgression(
+      input(
+        { currentPodHash: 'x9', currentStepIndex: 1 },
+        { rollbackWithinWindow: true, newRS: rs('web-n2', 1, 1) },
+      ),
+    );
+    expect(p.fields.currentStepIndex).toBe(4);
+    expect(p.events).toEqual([
+      {
+        type: 'Normal',
+        reason: 'SkipSteps',
+        message: 'Rollback to active ReplicaSets within RollbackWindow',
+      },
+    ]);
+  });
+
+  test('back to a ReplicaSet scaled to zero: the reset pass starts at 0, the next skips to the end', () => {
+    const reset = canaryProgression(
+      input({ currentPodHash: 'x9' }, { rollbackWithinWindow: true, newRS: rs('web-n2', 0, 0) }),
+    );
+    expect(reset.fields.currentStepIndex).toBe(0);
+    expect(reset.events).toEqual([]);
+    const next = canaryProgression(input({}, { rollbackWithinWindow: true, newRS: rs('web-n2', 2, 2) }));
+    expect(next.fields.currentStepIndex).toBe(4);
+    expect(next.promotedBecause).toBeUndefined();
+  });
+
+  test('pauses and an abort do not hold; promoted as "Rollback within window" once available', () => {
+    const held = {
+      currentStepIndex: 1,
+      pauseConditions: [{ reason: 'CanaryPauseStep', startTime: '2026-03-01T11:00:00Z' }],
+      controllerPause: true,
+      abort: true,
+      abortedAt: '2026-03-01T11:00:00Z',
+    };
+    const p = canaryProgression(input(held, { rollbackWithinWindow: true, newRS: rs('web-n2', 4, 4) }));
+    expect(p.promotedBecause).toBe('Rollback within window');
+    expect(p.fields).toMatchObject({ stableRS: 'n2', currentStepIndex: 4 });
+    expect(p.fields.abort).toBeUndefined();
+    expect(p.fields.pauseConditions).toBeUndefined();
+    const outside = canaryProgression(input(held, { newRS: rs('web-n2', 4, 4) }));
+    expect(outside.fields.abort).toBe(true);
+    expect(outside.promotedBecause).toBeUndefined();
+  });
+});

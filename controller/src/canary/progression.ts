@@ -45,6 +45,8 @@ export interface ProgressionInput {
   stepRunPhase?: string;
   /** What the current AnalysisRuns ask of the Rollout: abort (with the reason) or pause for a human. */
   analysis?: RunReaction;
+  /** Going back to a ReplicaSet within spec.rollbackWindow: every step is skipped. */
+  rollbackWithinWindow?: boolean;
   now: number;
 }
 
@@ -100,12 +102,26 @@ export function canaryProgression(input: ProgressionInput): Progression {
     fields.canary = old.canary?.weights ? { weights: old.canary.weights } : undefined;
     if (isStable && steps.length > 0 && old.currentPodHash !== undefined) {
       events.push(rolloutEvents.skipSteps(false));
+    } else if (input.rollbackWithinWindow && steps.length > 0 && (input.newRS?.specReplicas ?? 0) > 0) {
+      // Back to a ReplicaSet that still runs pods, within the window: straight to the end.
+      fields.currentStepIndex = allDone;
+      events.push(rolloutEvents.skipSteps(true));
     }
     return { fields, events };
   }
 
+  // Within the rollback window every pass skips what is left, as promoteFull does, and an abort
+  // does not hold (upstream removes it).
+  const windowed = input.rollbackWithinWindow === true && !isStable;
+  if (windowed) {
+    fields.pauseConditions = undefined;
+    fields.controllerPause = undefined;
+    fields.abort = undefined;
+    if (steps.length > 0) fields.currentStepIndex = allDone;
+  }
+
   // A Failed or Error analysis aborts as a user would (the reason goes into the condition).
-  if (old.abort || input.analysis?.kind === 'abort') {
+  if (!windowed && (old.abort || input.analysis?.kind === 'abort')) {
     fields.abort = true;
     fields.abortedAt = old.abortedAt ?? iso(now);
     fields.pauseConditions = undefined;
@@ -201,6 +217,7 @@ function promotionReason(input: ProgressionInput, fields: ProgressionFields): Co
   const r = specReplicas(rollout);
   if (!newRS || (newRS.availableReplicas < r && !progressThresholdMet(rollout, newRS, r))) return undefined;
   if (rollout.status?.promoteFull) return 'Full promotion requested';
+  if (input.rollbackWithinWindow) return 'Rollback within window';
   const steps = canarySteps(rollout);
   if ((fields.currentStepIndex ?? 0) >= steps.length) return `Completed all ${steps.length} canary steps`;
   return undefined;

@@ -35,6 +35,7 @@ export const canaryStrategy: RolloutStrategy = {
           revision,
           ...(runs?.stepRunPhase ? { stepRunPhase: runs.stepRunPhase } : {}),
           ...(runs ? { analysis: runs.reaction } : {}),
+          ...(input.rollbackWithinWindow ? { rollbackWithinWindow: true } : {}),
           now,
         });
     if (runs && !invalidSpec) {

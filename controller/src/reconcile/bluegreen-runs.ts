@@ -23,10 +23,21 @@ import {
 export async function reconcileBlueGreenRuns(
   deps: RolloutAnalysisDeps,
   rollout: Rollout,
-  ctx: { newRS?: ReplicaSet; stableRS?: ReplicaSet; owned: readonly ReplicaSet[]; revision: number },
+  ctx: {
+    newRS?: ReplicaSet;
+    stableRS?: ReplicaSet;
+    owned: readonly ReplicaSet[];
+    revision: number;
+    rollbackWithinWindow?: boolean;
+  },
 ): Promise<{ invalid?: FieldError; analysis?: PassAnalysis }> {
   const runs = await ownedRuns(deps, rollout);
-  const plan = blueGreenAnalysisPlan({ rollout, runs, ...(ctx.newRS ? { newRS: ctx.newRS } : {}) });
+  const plan = blueGreenAnalysisPlan({
+    rollout,
+    runs,
+    ...(ctx.newRS ? { newRS: ctx.newRS } : {}),
+    ...(ctx.rollbackWithinWindow ? { rollbackWithinWindow: true } : {}),
+  });
   const current: { prePromotion?: AnalysisRun; postPromotion?: AnalysisRun } = {
     ...(plan.prePromotion ? { prePromotion: plan.prePromotion } : {}),
     ...(plan.postPromotion ? { postPromotion: plan.postPromotion } : {}),

@@ -18,7 +18,13 @@ import { reconcileExperimentStep, type RolloutExperimentDeps } from './rollout-e
 export async function reconcileCanaryRuns(
   deps: RolloutAnalysisDeps & RolloutExperimentDeps,
   rollout: Rollout,
-  ctx: { newRS?: ReplicaSet; stableRS?: ReplicaSet; owned: readonly ReplicaSet[]; revision: number },
+  ctx: {
+    newRS?: ReplicaSet;
+    stableRS?: ReplicaSet;
+    owned: readonly ReplicaSet[];
+    revision: number;
+    rollbackWithinWindow?: boolean;
+  },
 ): Promise<{ invalid?: FieldError; analysis?: PassAnalysis }> {
   const runCtx = { ...ctx, stepHash: currentStepHash(rollout) };
   const analysis = await reconcileCanaryAnalysis(deps, rollout, runCtx);

@@ -81,11 +81,18 @@ export async function reconcileCanaryAnalysis(
     owned: readonly ReplicaSet[];
     revision: number;
     stepHash: string;
+    rollbackWithinWindow?: boolean;
   },
 ): Promise<CanaryAnalysisOutcome> {
   const podHash = ctx.newRS ? hashOf(ctx.newRS) : undefined;
   const runs = await ownedRuns(deps, rollout);
-  const plan = canaryAnalysisPlan({ rollout, runs, stepHash: ctx.stepHash, ...(podHash ? { podHash } : {}) });
+  const plan = canaryAnalysisPlan({
+    rollout,
+    runs,
+    stepHash: ctx.stepHash,
+    ...(podHash ? { podHash } : {}),
+    ...(ctx.rollbackWithinWindow ? { rollbackWithinWindow: true } : {}),
+  });
   const outcome: CanaryAnalysisOutcome = { plan, step: plan.step, background: plan.background };
   for (const want of plan.create) {
     let run: AnalysisRun;

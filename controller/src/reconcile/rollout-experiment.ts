@@ -46,6 +46,7 @@ export async function reconcileExperimentStep(
     owned: readonly ReplicaSet[];
     revision: number;
     stepHash: string;
+    rollbackWithinWindow?: boolean;
   },
 ): Promise<ExperimentStepOutcome> {
   const namespace = rollout.metadata.namespace ?? '';
@@ -80,6 +81,7 @@ export async function reconcileExperimentStep(
       ...(ctx.newRS ? { newRS: ctx.newRS } : {}),
       ...(ctx.stableRS ? { stableRS: ctx.stableRS } : {}),
       ...(podHash ? { podHash } : {}),
+      ...(ctx.rollbackWithinWindow ? { rollbackWithinWindow: true } : {}),
     });
   } catch (error) {
     if (!(error instanceof AnalysisTemplateError)) throw error;

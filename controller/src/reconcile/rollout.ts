@@ -60,6 +60,7 @@ import {
 } from './traffic-routing.ts';
 import type { LiveObjects, TrafficRouter } from '../traffic/router.ts';
 import { allRouters, routersFor } from '../traffic/routers.ts';
+import { rollbackWithinWindow } from '../rollout/rollback-window.ts';
 
 const DEFAULT_ROUTERS = allRouters();
 
@@ -130,8 +131,9 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     .filter((rs) => rs !== newRS && rs !== stableRS)
     .sort((a, b) => revisionOf(b) - revisionOf(a));
   const revision = newRS ? revisionOf(newRS) : nextRevision(owned);
+  const withinWindow = rollbackWithinWindow(rollout, newRS, stableRS, owned);
   // Analysis and experiments (issue 6): runs created, ended and judged before the step is decided.
-  const runCtx = { newRS, stableRS, owned, revision };
+  const runCtx = { newRS, stableRS, owned, revision, rollbackWithinWindow: withinWindow };
   const runs = invalidSpec
     ? undefined
     : strategy.name === 'canary'
@@ -149,6 +151,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     revision,
     invalidSpec,
     ...(runs?.analysis ? { analysis: runs.analysis } : {}),
+    rollbackWithinWindow: withinWindow,
     now,
   });
   let restart: RestartPlan = { kind: 'none' };

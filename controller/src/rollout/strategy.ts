@@ -34,6 +34,8 @@ export interface PassInput {
   invalidSpec?: string;
   /** What the Rollout's AnalysisRuns and Experiments decided this pass, when any. */
   analysis?: PassAnalysis;
+  /** Going back to a ReplicaSet within spec.rollbackWindow: no steps, pauses or analysis. */
+  rollbackWithinWindow?: boolean;
   now: number;
 }
 
