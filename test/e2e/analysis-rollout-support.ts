@@ -6,7 +6,7 @@ import type { AnalysisRun, AnalysisTemplateSpec, CanaryStep, Rollout } from '@ro
 import { applyCrds, startController, type RunningController } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
+import { healthy, createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
 import {
   json,
   loopbackServer,
@@ -15,8 +15,7 @@ import {
   type RunningPrometheus,
 } from './analysis-support.ts';
 
-export const healthy = (r: Rollout): boolean =>
-  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
+export { healthy };
 
 /** A 4-replica canary `web` on argoproj/rollouts-demo:blue; `background` adds canary fields. */
 export function canaryRollout(steps: CanaryStep[], background?: Rollout['spec']): Rollout {

@@ -10,6 +10,7 @@ import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
+  eventMessages,
   argoRollouts,
   createRollout,
   getRollout,
@@ -212,13 +213,8 @@ test('a failing pre-promotion analysis aborts with the reason and the active Ser
   const reasons = await waitForEventReasons(ns.name, 'web', ['AnalysisRunFailed', 'RolloutAborted']);
   // Only the first deploy completed.
   expect(reasons.filter((r) => r === 'RolloutCompleted')).toHaveLength(1);
-  const switches = await kube().core.listNamespacedEvent({
-    namespace: ns.name,
-    fieldSelector: 'involvedObject.name=web,reason=SwitchService',
-  });
-  expect(
-    switches.items.some((e) => e.message?.includes("'web-active'") && e.message.endsWith(`'${green}'`)),
-  ).toBe(false);
+  const switches = await eventMessages(ns.name, 'web', 'SwitchService');
+  expect(switches.some((m) => m.includes("'web-active'") && m.endsWith(`'${green}'`))).toBe(false);
   expect((await getRollout(ns.name, 'web')).status?.stableRS).toBe(blue);
 });
 
@@ -249,11 +245,7 @@ test('a failing post-promotion analysis rolls the active Service back to the old
     `Switched selector for service 'web-active' from '${green}' to '${blue}'`,
   ];
   await waitFor('both active Service switches recorded as Events', async () => {
-    const list = await kube().core.listNamespacedEvent({
-      namespace: ns.name,
-      fieldSelector: 'involvedObject.name=web,reason=SwitchService',
-    });
-    const seen = list.items.map((e) => e.message ?? '');
+    const seen = await eventMessages(ns.name, 'web', 'SwitchService');
     return moves.every((m) => seen.includes(m)) ? true : undefined;
   });
   expect((await replicaSetSizes(ns.name, 'web'))[blue]).toEqual({ spec: 3, available: 3 });

@@ -6,6 +6,7 @@ import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
+  eventMessages,
   argoRollouts,
   patchRollout,
   replicaSetSizes,
@@ -36,14 +37,6 @@ async function deployBlue(
   const rollout = blueGreenRollout({ image: 'argoproj/rollouts-demo:blue', blueGreen });
   Object.assign(rollout.spec, extra);
   return (await deployFirst(ns.name, rollout)).status!.stableRS!;
-}
-
-async function messages(reason: string): Promise<string[]> {
-  const list = await kube().core.listNamespacedEvent({
-    namespace: ns.name,
-    fieldSelector: `involvedObject.name=web,reason=${reason}`,
-  });
-  return list.items.map((e) => e.message ?? '');
 }
 
 test('abort keeps blue active and removes green after the abort delay; retry pauses again and promote finishes', async () => {
@@ -121,7 +114,7 @@ test('an update whose pods never become Ready is never promoted and the active S
     [red]: { spec: 3, available: 0 },
   });
   expect((await argoCdHealth(ns.name)).status).toBe('Degraded');
-  const switches = await messages('SwitchService');
+  const switches = await eventMessages(ns.name, 'web', 'SwitchService');
   expect(switches.some((m) => m.includes("'web-active'") && m.endsWith(`to '${red}'`))).toBe(false);
 });
 
@@ -152,12 +145,14 @@ test('fast rollback: back to blue within its scale-down delay switches at once, 
   // No ReplicaSet was created and blue was never scaled: the rollback used the pods still up.
   expect(Object.keys(await replicaSetSizes(ns.name, 'web')).sort()).toEqual([blue, green].sort());
   expect((await replicaSetSizes(ns.name, 'web'))[blue]).toEqual({ spec: 3, available: 3 });
-  expect((await messages('ScalingReplicaSet')).filter((m) => m.includes(`web-${blue} `))).toEqual([
-    `Scaled up ReplicaSet web-${blue} (revision 1) from 0 to 3`,
-  ]);
+  expect(
+    (await eventMessages(ns.name, 'web', 'ScalingReplicaSet')).filter((m) => m.includes(`web-${blue} `)),
+  ).toEqual([`Scaled up ReplicaSet web-${blue} (revision 1) from 0 to 3`]);
   await waitForEventReasons(ns.name, 'web', ['RolloutCompleted']);
   await waitFor('the Fast rollback completion event', async () =>
-    (await messages('RolloutCompleted')).some((m) => m.endsWith(': Fast rollback')) ? true : undefined,
+    (await eventMessages(ns.name, 'web', 'RolloutCompleted')).some((m) => m.endsWith(': Fast rollback'))
+      ? true
+      : undefined,
   );
   // Green now waits out its own delay with a deadline.
   const rs = await kube().apps.readNamespacedReplicaSet({ namespace: ns.name, name: `web-${green}` });

@@ -2,7 +2,7 @@
 // reading which hash a Service selects. Argo CD's view of the Rollout: ../support/argocd-lua.ts.
 import type { Rollout } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
-import { createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
+import { healthy, createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 export { argoCdHealth, runArgoCdAction, waitForArgoCdHealth } from '../support/argocd-lua.ts';
@@ -60,8 +60,7 @@ export async function waitForService(namespace: string, name: string, hash: stri
   });
 }
 
-export const healthy = (r: Rollout) =>
-  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
+export { healthy };
 
 /** Creates the active and preview Services and the Rollout; returns it once the first version is Healthy. */
 export async function deployFirst(namespace: string, rollout: Rollout): Promise<Rollout> {

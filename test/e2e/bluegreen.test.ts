@@ -5,9 +5,14 @@
 // resume action promoting the preview.
 import type { Rollout } from '@rollout-kit/api';
 import { controllerPerFile } from '../support/controller.ts';
-import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { argoRollouts, replicaSetSizes, waitForEventReasons, waitForRollout } from '../support/rollouts.ts';
+import {
+  eventMessages,
+  argoRollouts,
+  replicaSetSizes,
+  waitForEventReasons,
+  waitForRollout,
+} from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 import {
   argoCdHealth,
@@ -141,19 +146,11 @@ test('previewReplicaCount: green runs one pod in preview and grows to full size 
   expect((await serviceState(ns.name, 'web-active')).hash).toBe(green);
   // Green went 0 → 1 for the preview, then 1 → 3 once promoted; never straight to 3.
   await waitForEventReasons(ns.name, 'web', ['SwitchService', 'RolloutCompleted']);
-  const scaled = await eventMessages(ns.name, 'ScalingReplicaSet');
+  const scaled = await eventMessages(ns.name, 'web', 'ScalingReplicaSet');
   expect(scaled).toContain(`Scaled up ReplicaSet web-${green} (revision 2) from 0 to 1`);
   expect(scaled).toContain(`Scaled up ReplicaSet web-${green} (revision 2) from 1 to 3`);
   expect(scaled).not.toContain(`Scaled up ReplicaSet web-${green} (revision 2) from 0 to 3`);
 });
-
-async function eventMessages(namespace: string, reason: string): Promise<string[]> {
-  const list = await kube().core.listNamespacedEvent({
-    namespace,
-    fieldSelector: `involvedObject.name=web,reason=${reason}`,
-  });
-  return list.items.map((e) => e.message ?? '');
-}
 
 test("Argo CD's resume action promotes a blue-green Rollout paused in preview", async () => {
   const blue = await deployBlue({ autoPromotionEnabled: false });

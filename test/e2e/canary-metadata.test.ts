@@ -4,7 +4,7 @@ import type { Rollout } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { argoRollouts, createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
+import { healthy, argoRollouts, createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const ns = namespacePerTest();
@@ -32,9 +32,6 @@ const rollout: Rollout = {
     },
   },
 };
-
-const healthy = (r: Rollout) =>
-  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
 
 /** Role label and canary-only annotation of each live pod of the hash, once all have `role`. */
 async function podRoles(hash: string, role: string) {

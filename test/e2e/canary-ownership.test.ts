@@ -9,7 +9,13 @@ import { podTemplateHash } from '../../controller/src/rollout/pod-hash.ts';
 import { kube } from '../support/kube.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { createRollout, patchRollout, replicaSetSizes, waitForRollout } from '../support/rollouts.ts';
+import {
+  healthy,
+  createRollout,
+  patchRollout,
+  replicaSetSizes,
+  waitForRollout,
+} from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const run = promisify(execFile);
@@ -36,8 +42,6 @@ function rollout(image: string, extra: Partial<Rollout['spec']> = {}): Rollout {
   };
 }
 
-const healthy = (r: Rollout) =>
-  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
 const healthyAt = (hash: string) => (r: Rollout) => healthy(r) && r.status?.stableRS === hash;
 const setImage = (image: string) => ({ spec: { template: template(image) } });
 

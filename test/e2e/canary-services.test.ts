@@ -6,6 +6,7 @@ import { kube } from '../support/kube.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
+  healthy,
   argoRollouts,
   createRollout,
   patchRollout,
@@ -35,9 +36,6 @@ function rollout(canary: NonNullable<NonNullable<Rollout['spec']['strategy']>['c
     },
   };
 }
-
-const healthy = (r: Rollout) =>
-  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
 
 async function createService(name: string): Promise<void> {
   await kube().core.createNamespacedService({

@@ -7,6 +7,7 @@ import { kube } from '../support/kube.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
+  healthy,
   createRollout,
   eventReasons,
   waitForEventReasons,
@@ -42,9 +43,6 @@ function rollout(extra: Partial<Rollout['spec']> = {}): Rollout {
     },
   };
 }
-
-const healthy = (r: Rollout) =>
-  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
 
 async function blueThenYellow(): Promise<{ blue: string; yellow: string }> {
   await createRollout(ns.name, rollout());

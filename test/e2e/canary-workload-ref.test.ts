@@ -6,7 +6,7 @@ import type { Rollout } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { createRollout, getRollout, replicaSetSizes, waitForRollout } from '../support/rollouts.ts';
+import { healthy, createRollout, getRollout, replicaSetSizes, waitForRollout } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const ns = namespacePerTest();
@@ -43,9 +43,6 @@ function rollout(scaleDown: string): Rollout {
     },
   };
 }
-
-const healthy = (r: Rollout) =>
-  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
 
 async function deploymentGeneration(): Promise<number | undefined> {
   return (await kube().apps.readNamespacedDeployment({ namespace: ns.name, name: 'web' })).metadata

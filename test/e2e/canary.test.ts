@@ -9,6 +9,7 @@ import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import { waitFor } from '../support/wait-for.ts';
 import {
+  healthy,
   argoRollouts,
   createRollout,
   waitForEventReasons,
@@ -41,8 +42,6 @@ function canaryRollout(image: string): Rollout {
   };
 }
 
-const healthy = (r: Rollout) =>
-  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
 const setImage = (image: string) => ({
   spec: { template: { spec: { containers: [{ name: 'web', image }] } } },
 });

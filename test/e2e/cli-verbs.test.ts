@@ -14,7 +14,7 @@ import type { Rollout } from '@rollout-kit/api';
 import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { argoRollouts, createRollout, getRollout, waitForRollout } from '../support/rollouts.ts';
+import { healthy, argoRollouts, createRollout, getRollout, waitForRollout } from '../support/rollouts.ts';
 
 const run = promisify(execFile);
 const rkPath = join(import.meta.dirname, '..', '..', 'controller', 'src', 'cli', 'rk.ts');
@@ -81,9 +81,6 @@ function canaryRollout(name: string, image: string, labels: Record<string, strin
     },
   };
 }
-
-const healthy = (r: Rollout) =>
-  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
 
 /** The header of `get rollout` (everything before the tree). */
 const header = (text: string) => text.split('\n\nNAME')[0];

@@ -201,8 +201,7 @@ export function canaryRollout(options: {
   };
 }
 
-export const healthy = (r: Rollout): boolean =>
-  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
+export { healthy } from '../support/rollouts.ts';
 
 export const setImage = (image: string): object => ({
   spec: { template: { spec: { containers: [{ name: 'app', image }] } } },

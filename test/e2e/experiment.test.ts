@@ -7,6 +7,7 @@ import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
+  healthy,
   argoRollouts,
   createRollout,
   patchRollout,
@@ -204,9 +205,6 @@ const experimentStep: CanaryStep = {
     analyses: [{ name: 'rate', templateName: 'web-rate' }],
   },
 };
-
-const healthy = (r: Rollout) =>
-  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
 
 async function deployThenUpdate(): Promise<string> {
   await createRollout(ns.name, canaryRollout([{ setWeight: 25 }, experimentStep, { setWeight: 50 }]));

@@ -9,19 +9,13 @@ import {
   argoRollouts,
   createRollout,
   eventMessages,
+  healthy,
   patchRollout,
   replicaSetSizes,
   waitForRollout,
 } from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
-import {
-  blueGreenRollout,
-  deployFirst,
-  healthy,
-  healthyOn,
-  serviceState,
-  template,
-} from './bluegreen-support.ts';
+import { blueGreenRollout, deployFirst, healthyOn, serviceState, template } from './bluegreen-support.ts';
 
 const ns = namespacePerTest();
 controllerPerFile('rollback-window');

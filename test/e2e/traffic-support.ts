@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { Rollout, RolloutTrafficRouting } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
 import {
+  healthy,
   argoRollouts,
   createRollout,
   getRollout,
@@ -125,8 +126,7 @@ export function routedRollout(trafficRouting: RolloutTrafficRouting, canary: Par
   };
 }
 
-export const healthy = (r: Rollout) =>
-  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
+export { healthy };
 
 /** Waits, after the last promote, for the Rollout to be Healthy with `hash` as its stable. */
 export async function healthyOn(

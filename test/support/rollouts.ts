@@ -83,6 +83,10 @@ export async function waitForRollout(
   );
 }
 
+/** Healthy, with the current generation observed (an older Healthy is not this spec's). */
+export const healthy = (r: Rollout): boolean =>
+  r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);
+
 /** Runs the official `kubectl argo rollouts` plugin (on PATH through the test setup). */
 export async function argoRollouts(namespace: string, ...args: string[]): Promise<string> {
   const { stdout } = await run('kubectl', ['argo', 'rollouts', '-n', namespace, ...args]);
