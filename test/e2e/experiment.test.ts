@@ -161,6 +161,32 @@ test('an Experiment runs its templates and analysis for its duration, then scale
   expect(run?.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Experiment', name: 'exp' });
 });
 
+test('an Experiment with a repeated template name gets InvalidSpec and creates nothing until fixed', async () => {
+  const [baseline] = experiment().spec.templates;
+  const invalid = experiment({ analyses: [], templates: [baseline!, { ...baseline!, replicas: 2 }] });
+  await kube().custom.createNamespacedCustomObject({ ...custom('experiments'), body: invalid });
+  const flagged = await waitForExperiment('exp', 'InvalidSpec', (e) =>
+    Boolean(e.status?.conditions?.some((c) => c.type === 'InvalidSpec')),
+  );
+  expect(flagged.status?.conditions?.find((c) => c.type === 'InvalidSpec')).toMatchObject({
+    status: 'True',
+    reason: 'InvalidSpec',
+    message: "Experiment exp has repeated template name 'baseline' in templates",
+  });
+  expect(flagged.status?.phase).toBeUndefined();
+  expect(await replicaSets()).toEqual({});
+
+  // Fixed: the condition goes and the Experiment runs.
+  await kube().custom.patchNamespacedCustomObject({
+    ...custom('experiments'),
+    name: 'exp',
+    body: [{ op: 'replace', path: '/spec/templates/1/name', value: 'canary' }],
+  });
+  const running = await waitForExperiment('exp', 'Running', (e) => e.status?.phase === 'Running');
+  expect(running.status?.conditions?.some((c) => c.type === 'InvalidSpec')).toBe(false);
+  expect(Object.keys(await replicaSets()).sort()).toEqual(['exp-baseline', 'exp-canary']);
+});
+
 test('a failing analysis fails the Experiment before its duration', async () => {
   rate.set(ns.name, 0.2);
   await createWebRateTemplate();

@@ -17,6 +17,7 @@ import { experimentEvents } from '../experiment/experiment-events.ts';
 import { experimentAnalysisRun, experimentReplicaSet } from '../experiment/experiment-objects.ts';
 import { experimentPlan, type TemplateReplicaSet } from '../experiment/experiment-plan.ts';
 import { experimentService, type OwnedService } from '../experiment/experiment-services.ts';
+import { experimentSpecProblem, withInvalidSpec } from '../experiment/experiment-spec.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { isConflict, isNotFound, kubeCall } from '../kube/errors.ts';
 import type { EventRecorder, InvolvedObject } from '../kube/events.ts';
@@ -66,6 +67,14 @@ export async function reconcileExperiment(
   const namespace = experiment.metadata.namespace ?? '';
   const name = experiment.metadata.name ?? '';
   const mine = controlledBy(experiment.metadata.uid);
+  const nowIso = new Date(deps.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // An invalid spec gets its condition and nothing else until it is fixed (upstream does the same).
+  const problem = experimentSpecProblem(experiment);
+  if (problem !== undefined) {
+    deps.log.warn({ experiment: key }, problem);
+    await writeStatus(deps, key, experiment, withInvalidSpec(experiment.status ?? {}, problem, nowIso));
+    return undefined;
+  }
 
   const replicaSets = new Map<string, TemplateReplicaSet>();
   for (const rs of deps.replicaSets.list(namespace).filter(mine)) {
@@ -139,7 +148,7 @@ export async function reconcileExperiment(
     }
   }
   for (const run of plan.terminateRuns) await terminateRun(deps, run);
-  await writeStatus(deps, key, experiment, status);
+  await writeStatus(deps, key, experiment, withInvalidSpec(status, undefined, nowIso));
   await recordEvents(deps, experiment, status);
   const now = deps.now();
   return plan.recheckAt === undefined ? undefined : { requeueAfterMs: Math.max(0, plan.recheckAt - now) };
