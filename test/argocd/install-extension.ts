@@ -3,7 +3,8 @@
 // private mount namespace with directories of the test run bound there. argocd-server later gets
 // the same volume at the same path (argocd.ts), so what the installer wrote is what it serves.
 import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { withPrivateTmp } from './namespaces.ts';
 
 export interface InstallerRun {
@@ -20,8 +21,11 @@ export async function runInstallerInitContainer(opts: {
 }): Promise<InstallerRun> {
   await mkdir(opts.privateTmp, { recursive: true });
   await mkdir(opts.extensionsDir, { recursive: true });
+  // Inside, /tmp is the private one: a checkout under /tmp (a CI clone, say) is hidden there, so
+  // the bundle goes in with it, as the image carries it beside the installer's working files.
+  await copyFile(opts.bundle, join(opts.privateTmp, 'installer.mjs'));
   const line = withPrivateTmp(
-    { command: process.execPath, args: [opts.bundle] },
+    { command: process.execPath, args: ['/tmp/installer.mjs'] },
     { privateTmp: opts.privateTmp, extensionsDir: opts.extensionsDir },
     process.getuid?.() ?? 0,
   );
