@@ -197,6 +197,27 @@ test('DestinationRule: an experiment destination gets a subset of its Service na
   ]);
 });
 
+test('DestinationRule: an experiment subset goes once its Experiment no longer sends traffic', () => {
+  const r = routedRollout({
+    istio: { destinationRule: { name: 'dr', canarySubsetName: 'canary', stableSubsetName: 'stable' } },
+  });
+  const dr: Parameters<typeof desiredDestinationRule>[1] = {
+    metadata: { name: 'dr' },
+    spec: {
+      host: 'web',
+      subsets: [
+        { name: 'stable' },
+        { name: 'canary' },
+        { name: 'exp-a', labels: { 'rollouts-pod-template-hash': 'ha' } },
+        { name: 'users', labels: { version: 'v2' } },
+        { name: 'users-pinned', labels: { 'rollouts-pod-template-hash': 'hx' }, trafficPolicy: {} },
+      ],
+    },
+  };
+  const out = desiredDestinationRule(r, dr, desired(10));
+  expect(out.spec?.subsets?.map((s) => s.name)).toEqual(['stable', 'canary', 'users', 'users-pinned']);
+});
+
 describe('istioRouter.plan', () => {
   test('a missing VirtualService is a reference problem with upstream event', () => {
     const ref = virtualServiceRef('ns', 'vs');

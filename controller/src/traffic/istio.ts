@@ -302,6 +302,16 @@ export function desiredDestinationRule(
   for (const [name, hash] of experiment)
     if (!subsets.some((s) => s.name === name))
       subsets.push({ name, labels: { [POD_TEMPLATE_HASH_LABEL]: hash } });
+  // An experiment's subset goes with its Experiment. Upstream drops every subset that is not the
+  // canary's, the stable's or a current experiment's; we drop only those shaped as we add them
+  // (a pod-template-hash label and nothing else), so a subset of the user's own stays.
+  const current = (name: string) =>
+    name === config?.canarySubsetName || name === config?.stableSubsetName || experiment.has(name);
+  const leftover = (s: (typeof subsets)[number]) =>
+    !current(s.name) &&
+    Object.keys(s).every((k) => k === 'name' || k === 'labels') &&
+    Object.keys(s.labels ?? {}).length === 1 &&
+    s.labels?.[POD_TEMPLATE_HASH_LABEL] !== undefined;
   return {
     ...dr,
     metadata: {
@@ -311,7 +321,7 @@ export function desiredDestinationRule(
         [MANAGED_BY_ROLLOUTS_ANNOTATION]: rollout.metadata.name ?? '',
       },
     },
-    spec: { ...dr.spec, subsets },
+    spec: { ...dr.spec, subsets: subsets.filter((s) => !leftover(s)) },
   };
 }
 
