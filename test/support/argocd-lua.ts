@@ -4,11 +4,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Rollout } from '@rollout-kit/api';
+import { pinnedVersions } from '../control-plane/versions.ts';
 import { getRollout } from './rollouts.ts';
 import { waitFor } from './wait-for.ts';
 
-/** The Argo CD release whose Rollout health check and actions are run. */
-const ARGOCD_MODULE = 'github.com/argoproj/argo-cd/v3@v3.5.7';
+/** The Argo CD release whose Rollout health check and actions are run: the one the e2e runs. */
+const ARGOCD_MODULE = `github.com/argoproj/argo-cd/v3@${pinnedVersions().ARGOCD_VERSION}`;
 const repo = join(import.meta.dirname, '..', '..');
 
 let lua: { runner: string; script: string } | undefined;
