@@ -4,16 +4,18 @@ import type { Rollout } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { healthy, argoRollouts, createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
+import {
+  webTemplate,
+  healthy,
+  argoRollouts,
+  createRollout,
+  patchRollout,
+  waitForRollout,
+} from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const ns = namespacePerTest();
 controllerPerFile('canary-metadata');
-
-const template = (image: string) => ({
-  metadata: { labels: { app: 'web' } },
-  spec: { containers: [{ name: 'web', image }] },
-});
 
 const rollout: Rollout = {
   apiVersion: 'argoproj.io/v1alpha1',
@@ -22,7 +24,7 @@ const rollout: Rollout = {
   spec: {
     replicas: 2,
     selector: { matchLabels: { app: 'web' } },
-    template: template('argoproj/rollouts-demo:blue'),
+    template: webTemplate('argoproj/rollouts-demo:blue'),
     strategy: {
       canary: {
         canaryMetadata: { labels: { role: 'canary' }, annotations: { 'example.com/canary-only': 'yes' } },
@@ -65,7 +67,7 @@ test('pods carry the metadata of their role, swapped on promotion', async () => 
     { app: 'web', role: 'stable', canaryOnly: undefined },
   ]);
 
-  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:yellow') } });
+  await patchRollout(ns.name, 'web', { spec: { template: webTemplate('argoproj/rollouts-demo:yellow') } });
   const paused = await waitForRollout(
     ns.name,
     'web',

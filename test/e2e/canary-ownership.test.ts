@@ -10,6 +10,8 @@ import { kube } from '../support/kube.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
+  webRollout,
+  webTemplate,
   healthy,
   createRollout,
   patchRollout,
@@ -22,28 +24,10 @@ const run = promisify(execFile);
 const ns = namespacePerTest();
 controllerPerFile('canary-ownership');
 
-const template = (image: string) => ({
-  metadata: { labels: { app: 'web' } },
-  spec: { containers: [{ name: 'web', image }] },
-});
-
-function rollout(image: string, extra: Partial<Rollout['spec']> = {}): Rollout {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: template(image),
-      strategy: { canary: {} },
-      ...extra,
-    },
-  };
-}
+const rollout = webRollout;
 
 const healthyAt = (hash: string) => (r: Rollout) => healthy(r) && r.status?.stableRS === hash;
-const setImage = (image: string) => ({ spec: { template: template(image) } });
+const setImage = (image: string) => ({ spec: { template: webTemplate(image) } });
 
 async function listReplicaSets() {
   return (await kube().apps.listNamespacedReplicaSet({ namespace: ns.name })).items;
@@ -53,7 +37,7 @@ async function readReplicaSet(name: string) {
 }
 
 test('an orphan ReplicaSet with the template hash is adopted, not replaced', async () => {
-  const hash = podTemplateHash(template('argoproj/rollouts-demo:blue'));
+  const hash = podTemplateHash(webTemplate('argoproj/rollouts-demo:blue'));
   const labels = { app: 'web', 'rollouts-pod-template-hash': hash };
   await kube().apps.createNamespacedReplicaSet({
     namespace: ns.name,
@@ -62,7 +46,7 @@ test('an orphan ReplicaSet with the template hash is adopted, not replaced', asy
       spec: {
         replicas: 2,
         selector: { matchLabels: labels },
-        template: { metadata: { labels }, spec: template('argoproj/rollouts-demo:blue').spec },
+        template: { metadata: { labels }, spec: webTemplate('argoproj/rollouts-demo:blue').spec },
       },
     },
   });
@@ -95,7 +79,7 @@ test('an owned ReplicaSet relabelled out of the selector is released', async () 
 });
 
 test('a name held by a foreign ReplicaSet is a hash collision: collisionCount goes to 1', async () => {
-  const t = template('argoproj/rollouts-demo:blue');
+  const t = webTemplate('argoproj/rollouts-demo:blue');
   const hash = podTemplateHash(t);
   const squatter = { app: 'squatter' };
   await kube().apps.createNamespacedReplicaSet({

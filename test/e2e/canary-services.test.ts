@@ -6,6 +6,8 @@ import { kube } from '../support/kube.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
+  webRollout,
+  webTemplate,
   healthy,
   argoRollouts,
   createRollout,
@@ -18,24 +20,8 @@ import { waitFor } from '../support/wait-for.ts';
 const ns = namespacePerTest();
 controllerPerFile('canary-services');
 
-const template = (image: string) => ({
-  metadata: { labels: { app: 'web' } },
-  spec: { containers: [{ name: 'web', image }] },
-});
-
-function rollout(canary: NonNullable<NonNullable<Rollout['spec']['strategy']>['canary']>): Rollout {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: template('argoproj/rollouts-demo:blue'),
-      strategy: { canary },
-    },
-  };
-}
+const rollout = (canary: NonNullable<NonNullable<Rollout['spec']['strategy']>['canary']>): Rollout =>
+  webRollout('argoproj/rollouts-demo:blue', { strategy: { canary } });
 
 async function createService(name: string): Promise<void> {
   await kube().core.createNamespacedService({
@@ -83,7 +69,7 @@ test('the canary and stable Services follow the new and the stable ReplicaSet', 
   expect(await waitForSelector('web-stable', blue)).toEqual(selecting(blue));
   expect(await waitForSelector('web-canary', blue)).toEqual(selecting(blue));
 
-  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:yellow') } });
+  await patchRollout(ns.name, 'web', { spec: { template: webTemplate('argoproj/rollouts-demo:yellow') } });
   const paused = await waitForRollout(
     ns.name,
     'web',
@@ -105,7 +91,7 @@ test('the canary and stable Services follow the new and the stable ReplicaSet', 
   expect(await serviceState('web-canary')).toEqual(selecting(yellow));
 
   // Abort sends the canary Service back to the stable pods before the canary is scaled away.
-  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:red') } });
+  await patchRollout(ns.name, 'web', { spec: { template: webTemplate('argoproj/rollouts-demo:red') } });
   const red = (
     await waitForRollout(
       ns.name,
@@ -129,7 +115,7 @@ test('a missing Service is InvalidSpec naming the field; the stable RS keeps ser
 
   await patchRollout(ns.name, 'web', {
     spec: {
-      template: template('argoproj/rollouts-demo:yellow'),
+      template: webTemplate('argoproj/rollouts-demo:yellow'),
       strategy: { canary: { canaryService: 'web-canary' } },
     },
   });

@@ -7,6 +7,8 @@ import { kube } from '../support/kube.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
+  webRollout,
+  webTemplate,
   healthy,
   createRollout,
   eventReasons,
@@ -24,30 +26,13 @@ controllerPerFile('canary-verbs');
 
 const UNDO = 'rollout-kit.io/undo-to-revision';
 
-const template = (image: string, labels: Record<string, string> = {}) => ({
-  metadata: { labels: { app: 'web', ...labels } },
-  spec: { containers: [{ name: 'web', image }] },
-});
-
-function rollout(extra: Partial<Rollout['spec']> = {}): Rollout {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: template('argoproj/rollouts-demo:blue'),
-      strategy: { canary: {} },
-      ...extra,
-    },
-  };
-}
+const rollout = (extra: Partial<Rollout['spec']> = {}): Rollout =>
+  webRollout('argoproj/rollouts-demo:blue', extra);
 
 async function blueThenYellow(): Promise<{ blue: string; yellow: string }> {
   await createRollout(ns.name, rollout());
   const blue = (await waitForRollout(ns.name, 'web', 'Healthy on blue', healthy)).status!.stableRS!;
-  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:yellow') } });
+  await patchRollout(ns.name, 'web', { spec: { template: webTemplate('argoproj/rollouts-demo:yellow') } });
   const yellow = (
     await waitForRollout(
       ns.name,
@@ -109,7 +94,7 @@ test('a resume sent as two patches, status then spec, to a user-paused step goes
     rollout({ strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }, { pause: {} }] } } }),
   );
   await waitForRollout(ns.name, 'web', 'Healthy on blue', healthy);
-  await patchRollout(ns.name, 'web', { spec: { template: template('argoproj/rollouts-demo:yellow') } });
+  await patchRollout(ns.name, 'web', { spec: { template: webTemplate('argoproj/rollouts-demo:yellow') } });
   await waitForRollout(
     ns.name,
     'web',
@@ -186,7 +171,7 @@ test('progressDeadlineAbort aborts an update whose pods never become ready', asy
   );
   const blue = (await waitForRollout(ns.name, 'web', 'Healthy on blue', healthy)).status!.stableRS!;
   await patchRollout(ns.name, 'web', {
-    spec: { template: template('argoproj/rollouts-demo:red', { 'rollout-kit.test/readiness': 'fail' }) },
+    spec: { template: webTemplate('argoproj/rollouts-demo:red', { 'rollout-kit.test/readiness': 'fail' }) },
   });
   const aborted = await waitForRollout(
     ns.name,

@@ -6,16 +6,18 @@ import type { Rollout } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { healthy, createRollout, getRollout, replicaSetSizes, waitForRollout } from '../support/rollouts.ts';
+import {
+  webTemplate,
+  healthy,
+  createRollout,
+  getRollout,
+  replicaSetSizes,
+  waitForRollout,
+} from '../support/rollouts.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const ns = namespacePerTest();
 controllerPerFile('canary-workload-ref');
-
-const template = (image: string) => ({
-  metadata: { labels: { app: 'web' } },
-  spec: { containers: [{ name: 'web', image }] },
-});
 
 async function createDeployment(): Promise<void> {
   await kube().apps.createNamespacedDeployment({
@@ -25,7 +27,7 @@ async function createDeployment(): Promise<void> {
       spec: {
         replicas: 3,
         selector: { matchLabels: { app: 'web' } },
-        template: template('argoproj/rollouts-demo:blue'),
+        template: webTemplate('argoproj/rollouts-demo:blue'),
       },
     },
   });

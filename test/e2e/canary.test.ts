@@ -9,6 +9,7 @@ import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import { waitFor } from '../support/wait-for.ts';
 import {
+  webRollout,
   healthy,
   argoRollouts,
   createRollout,
@@ -21,26 +22,15 @@ import {
 const ns = namespacePerTest();
 controllerPerFile('canary');
 
-function canaryRollout(image: string): Rollout {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 4,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: { containers: [{ name: 'web', image }] },
-      },
-      strategy: {
-        canary: {
-          steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: '10s' } }],
-        },
+const canaryRollout = (image: string): Rollout =>
+  webRollout(image, {
+    replicas: 4,
+    strategy: {
+      canary: {
+        steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: '10s' } }],
       },
     },
-  };
-}
+  });
 
 const setImage = (image: string) => ({
   spec: { template: { spec: { containers: [{ name: 'web', image }] } } },

@@ -6,6 +6,7 @@ import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
+  webRollout,
   argoRollouts,
   createRollout,
   eventMessages,
@@ -22,20 +23,11 @@ controllerPerFile('rollback-window');
 
 const image = (tag: string) => `argoproj/rollouts-demo:${tag}`;
 
-function canaryRollout(revisions: number): Rollout {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 2,
-      rollbackWindow: { revisions },
-      selector: { matchLabels: { app: 'web' } },
-      template: template(image('blue')),
-      strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } },
-    },
-  };
-}
+const canaryRollout = (revisions: number): Rollout =>
+  webRollout(image('blue'), {
+    rollbackWindow: { revisions },
+    strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } },
+  });
 
 /**
  * Waits until the newest ReplicaSet is over a second old: creationTimestamp has whole seconds and

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { Rollout, RolloutTrafficRouting } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
 import {
+  webTemplate,
   healthy,
   argoRollouts,
   createRollout,
@@ -90,10 +91,7 @@ export async function selectors(namespace: string): Promise<{ canary?: string; s
   return { canary: await hash('web-canary'), stable: await hash('web-stable') };
 }
 
-export const template = (image: string) => ({
-  metadata: { labels: { app: 'web' } },
-  spec: { containers: [{ name: 'web', image }] },
-});
+export const template = webTemplate;
 
 type Canary = NonNullable<NonNullable<Rollout['spec']['strategy']>['canary']>;
 

@@ -83,6 +83,28 @@ export async function waitForRollout(
   );
 }
 
+/** The pod template of the test Rollouts: one container, labelled app=web (and `labels`). */
+export const webTemplate = (image: string, labels: Record<string, string> = {}) => ({
+  metadata: { labels: { app: 'web', ...labels } },
+  spec: { containers: [{ name: 'web', image }] },
+});
+
+/** The Rollout `web` of 2 replicas selecting app=web, a canary with no steps unless `spec` says otherwise. */
+export function webRollout(image: string, spec: Partial<Rollout['spec']> = {}): Rollout {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'web' },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      template: webTemplate(image),
+      strategy: { canary: {} },
+      ...spec,
+    },
+  };
+}
+
 /** Healthy, with the current generation observed (an older Healthy is not this spec's). */
 export const healthy = (r: Rollout): boolean =>
   r.status?.phase === 'Healthy' && r.status.observedGeneration === String(r.metadata.generation);

@@ -8,7 +8,7 @@ import { newRolloutAnalysisRun } from '../analysis/rollout-run.ts';
 import { AnalysisTemplateError } from '../analysis/templates.ts';
 import { blueGreenAnalysisPlan, blueGreenAnalysisStatus } from '../bluegreen/analysis-runs.ts';
 import { otherRunsPlan } from '../canary/analysis-step.ts';
-import { hashOf, type ReplicaSet } from '../rollout/replica-set.ts';
+import { hashOf } from '../rollout/replica-set.ts';
 import type { PassAnalysis } from '../rollout/strategy.ts';
 import type { FieldError } from '../rollout/validate.ts';
 import {
@@ -19,17 +19,12 @@ import {
   terminateRun,
   type RolloutAnalysisDeps,
 } from './rollout-analysis.ts';
+import type { RunContext } from './run-context.ts';
 
 export async function reconcileBlueGreenRuns(
   deps: RolloutAnalysisDeps,
   rollout: Rollout,
-  ctx: {
-    newRS?: ReplicaSet;
-    stableRS?: ReplicaSet;
-    owned: readonly ReplicaSet[];
-    revision: number;
-    rollbackWithinWindow?: boolean;
-  },
+  ctx: RunContext,
 ): Promise<{ invalid?: FieldError; analysis?: PassAnalysis }> {
   const runs = await ownedRuns(deps, rollout);
   const plan = blueGreenAnalysisPlan({

@@ -4,7 +4,6 @@
 // and how the status records the current runs — or as an InvalidSpec error.
 import type { Rollout } from '@rollout-kit/api';
 import { currentStepHash } from '../canary/step-hash.ts';
-import type { ReplicaSet } from '../rollout/replica-set.ts';
 import type { PassAnalysis } from '../rollout/strategy.ts';
 import type { FieldError } from '../rollout/validate.ts';
 import {
@@ -14,17 +13,12 @@ import {
   type RolloutAnalysisDeps,
 } from './rollout-analysis.ts';
 import { reconcileExperimentStep, type RolloutExperimentDeps } from './rollout-experiment.ts';
+import type { RunContext } from './run-context.ts';
 
 export async function reconcileCanaryRuns(
   deps: RolloutAnalysisDeps & RolloutExperimentDeps,
   rollout: Rollout,
-  ctx: {
-    newRS?: ReplicaSet;
-    stableRS?: ReplicaSet;
-    owned: readonly ReplicaSet[];
-    revision: number;
-    rollbackWithinWindow?: boolean;
-  },
+  ctx: RunContext,
 ): Promise<{ invalid?: FieldError; analysis?: PassAnalysis }> {
   const runCtx = { ...ctx, stepHash: currentStepHash(rollout) };
   const analysis = await reconcileCanaryAnalysis(deps, rollout, runCtx);

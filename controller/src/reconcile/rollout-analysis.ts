@@ -29,7 +29,8 @@ import type { Logger } from '../observe/logger.ts';
 import { deleteOwned, terminateOwned, type OwnedKind } from './owned-object.ts';
 import type { RolloutEvent } from '../rollout/events.ts';
 import type { FieldError } from '../rollout/validate.ts';
-import { hashOf, type ReplicaSet } from '../rollout/replica-set.ts';
+import { hashOf } from '../rollout/replica-set.ts';
+import type { CanaryRunContext } from './run-context.ts';
 
 export interface RolloutAnalysisDeps {
   client: KubeClient;
@@ -75,14 +76,7 @@ export interface CanaryAnalysisOutcome {
 export async function reconcileCanaryAnalysis(
   deps: RolloutAnalysisDeps,
   rollout: Rollout,
-  ctx: {
-    newRS?: ReplicaSet;
-    stableRS?: ReplicaSet;
-    owned: readonly ReplicaSet[];
-    revision: number;
-    stepHash: string;
-    rollbackWithinWindow?: boolean;
-  },
+  ctx: CanaryRunContext,
 ): Promise<CanaryAnalysisOutcome> {
   const podHash = ctx.newRS ? hashOf(ctx.newRS) : undefined;
   const runs = await ownedRuns(deps, rollout);

@@ -16,9 +16,10 @@ import type { Informer } from '../kube/informer.ts';
 import type { Logger } from '../observe/logger.ts';
 import { deleteOwned, terminateOwned, type OwnedKind } from './owned-object.ts';
 import type { RolloutEvent } from '../rollout/events.ts';
-import { hashOf, type ReplicaSet } from '../rollout/replica-set.ts';
+import { hashOf } from '../rollout/replica-set.ts';
 import type { FieldError } from '../rollout/validate.ts';
 import { canonical } from './rollout-analysis.ts';
+import type { CanaryRunContext } from './run-context.ts';
 
 export interface RolloutExperimentDeps {
   client: KubeClient;
@@ -40,14 +41,7 @@ export interface ExperimentStepOutcome {
 export async function reconcileExperimentStep(
   deps: RolloutExperimentDeps,
   rollout: Rollout,
-  ctx: {
-    newRS?: ReplicaSet;
-    stableRS?: ReplicaSet;
-    owned: readonly ReplicaSet[];
-    revision: number;
-    stepHash: string;
-    rollbackWithinWindow?: boolean;
-  },
+  ctx: CanaryRunContext,
 ): Promise<ExperimentStepOutcome> {
   const namespace = rollout.metadata.namespace ?? '';
   const uid = rollout.metadata.uid;
