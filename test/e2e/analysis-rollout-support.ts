@@ -6,7 +6,7 @@ import type { AnalysisRun, AnalysisTemplateSpec, CanaryStep, Rollout } from '@ro
 import { applyCrds, startController, type RunningController } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
-import { healthy, createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
+import { webRollout, healthy, createRollout, patchRollout, waitForRollout } from '../support/rollouts.ts';
 import {
   json,
   loopbackServer,
@@ -19,20 +19,10 @@ export { healthy };
 
 /** A 4-replica canary `web` on argoproj/rollouts-demo:blue; `background` adds canary fields. */
 export function canaryRollout(steps: CanaryStep[], background?: Rollout['spec']): Rollout {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 4,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: { containers: [{ name: 'web', image: 'argoproj/rollouts-demo:blue' }] },
-      },
-      strategy: { canary: { steps, ...(background?.strategy?.canary ?? {}) } },
-    },
-  };
+  return webRollout('argoproj/rollouts-demo:blue', {
+    replicas: 4,
+    strategy: { canary: { steps, ...(background?.strategy?.canary ?? {}) } },
+  });
 }
 
 export interface AnalysisRolloutFixture {

@@ -11,6 +11,8 @@ import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
+  webTemplate,
+  webRollout,
   argoRollouts,
   createRollout,
   patchRollout,
@@ -53,25 +55,16 @@ const injected = (stable: string) => ({
 });
 
 function canaryRollout(image: string): Rollout {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: { containers: [{ name: 'web', image }], affinity: userAffinity },
-      },
-      strategy: {
-        canary: {
-          antiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 100 } },
-          steps: [{ setWeight: 50 }, { pause: {} }],
-        },
+  const template = webTemplate(image);
+  return webRollout(image, {
+    template: { ...template, spec: { ...template.spec, affinity: userAffinity } },
+    strategy: {
+      canary: {
+        antiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 100 } },
+        steps: [{ setWeight: 50 }, { pause: {} }],
       },
     },
-  };
+  });
 }
 
 /** The template affinity of the Rollout's ReplicaSet with `hash`, and the RS's name. */

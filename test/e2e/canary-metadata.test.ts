@@ -5,6 +5,7 @@ import { kube } from '../support/kube.ts';
 import { controllerPerFile } from '../support/controller.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
+  webRollout,
   webTemplate,
   healthy,
   argoRollouts,
@@ -17,23 +18,15 @@ import { waitFor } from '../support/wait-for.ts';
 const ns = namespacePerTest();
 controllerPerFile('canary-metadata');
 
-const rollout: Rollout = {
-  apiVersion: 'argoproj.io/v1alpha1',
-  kind: 'Rollout',
-  metadata: { name: 'web' },
-  spec: {
-    replicas: 2,
-    selector: { matchLabels: { app: 'web' } },
-    template: webTemplate('argoproj/rollouts-demo:blue'),
-    strategy: {
-      canary: {
-        canaryMetadata: { labels: { role: 'canary' }, annotations: { 'example.com/canary-only': 'yes' } },
-        stableMetadata: { labels: { role: 'stable' } },
-        steps: [{ setWeight: 50 }, { pause: {} }],
-      },
+const rollout: Rollout = webRollout('argoproj/rollouts-demo:blue', {
+  strategy: {
+    canary: {
+      canaryMetadata: { labels: { role: 'canary' }, annotations: { 'example.com/canary-only': 'yes' } },
+      stableMetadata: { labels: { role: 'stable' } },
+      steps: [{ setWeight: 50 }, { pause: {} }],
     },
   },
-};
+});
 
 /** Role label and canary-only annotation of each live pod of the hash, once all have `role`. */
 async function podRoles(hash: string, role: string) {

@@ -7,6 +7,7 @@ import { controllerPerFile } from '../support/controller.ts';
 import { kube } from '../support/kube.ts';
 import { namespacePerTest } from '../support/namespace.ts';
 import {
+  webRollout,
   healthy,
   argoRollouts,
   createRollout,
@@ -203,22 +204,8 @@ test('a failing analysis fails the Experiment before its duration', async () => 
   });
 });
 
-function canaryRollout(steps: CanaryStep[]): Rollout {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 4,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: { containers: [{ name: 'web', image: 'argoproj/rollouts-demo:blue' }] },
-      },
-      strategy: { canary: { steps } },
-    },
-  };
-}
+const canaryRollout = (steps: CanaryStep[]): Rollout =>
+  webRollout('argoproj/rollouts-demo:blue', { replicas: 4, strategy: { canary: { steps } } });
 
 const experimentStep: CanaryStep = {
   experiment: {

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { Rollout, RolloutTrafficRouting } from '@rollout-kit/api';
 import { kube } from '../support/kube.ts';
 import {
+  webRollout,
   webTemplate,
   healthy,
   argoRollouts,
@@ -103,25 +104,18 @@ export const FOUR_STEPS: Canary['steps'] = [
 ];
 
 export function routedRollout(trafficRouting: RolloutTrafficRouting, canary: Partial<Canary> = {}): Rollout {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 4,
-      selector: { matchLabels: { app: 'web' } },
-      template: template('argoproj/rollouts-demo:blue'),
-      strategy: {
-        canary: {
-          canaryService: 'web-canary',
-          stableService: 'web-stable',
-          trafficRouting,
-          steps: FOUR_STEPS,
-          ...canary,
-        },
+  return webRollout('argoproj/rollouts-demo:blue', {
+    replicas: 4,
+    strategy: {
+      canary: {
+        canaryService: 'web-canary',
+        stableService: 'web-stable',
+        trafficRouting,
+        steps: FOUR_STEPS,
+        ...canary,
       },
     },
-  };
+  });
 }
 
 export { healthy };
