@@ -107,7 +107,8 @@ async function summaryShows(summary: Locator, pattern: RegExp): Promise<void> {
 
 describe('in Chromium', () => {
   let browser: Chromium;
-  let watched: Watched;
+  // Unset when a set-up before it failed.
+  let watched: Watched | undefined;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -119,9 +120,12 @@ describe('in Chromium', () => {
     watched = await watchedPage(browser);
   });
   afterEach(async () => {
+    // Not there when a set-up before it failed: that failure is the one to report.
+    if (!watched) return;
     await watched.page.close();
     // After close, so errors logged by a late render still count.
     expect(watched.problems).toEqual([]);
+    watched = undefined;
   });
 
   test('signs in, renders the Rollout tab from the real API and promotes the canary', async () => {
@@ -152,6 +156,7 @@ describe('in Chromium', () => {
       },
       1_000,
     );
+    if (!watched) throw new Error('no page: the set-up before the test failed');
     const { page } = watched;
     const node = encodeURIComponent(`argoproj.io/Rollout/${ns.name}/web/0`);
     await page.goto(new URL(`${LOGIN_PAGE}?node=${node}&tab=extension-0`, env.argocd.url).toString());
