@@ -247,8 +247,8 @@ test.each([
   },
   {
     name: 'an unsupported provider',
-    metric: { provider: { datadog: { query: 'q' } } },
-    message: 'provider "datadog" is not supported',
+    metric: { provider: { newRelic: { query: 'q' } } },
+    message: 'provider "newRelic" is not supported',
   },
   {
     name: 'a bad interval',

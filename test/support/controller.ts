@@ -40,20 +40,31 @@ export interface RunningController {
   stop(): Promise<void>;
 }
 
-export async function startController(name: string, args: string[] = []): Promise<RunningController> {
+/** `env` is added to this process's environment for the controller (POD_NAMESPACE, say). */
+export async function startController(
+  name: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<RunningController> {
   const runDir = process.env.ROLLOUT_KIT_RUN_DIR;
   if (!runDir) throw new Error('ROLLOUT_KIT_RUN_DIR is not set: run integration tests through `make test`');
   // Recorded in the run's PID file like the control plane's own processes, so the reaper stops
   // it too if this test run dies.
-  const started = startProcess(runDir, `controller-${name}`, process.execPath, [
-    join(repo, 'controller', 'src', 'main.ts'),
-    `--kubeconfig=${process.env.KUBECONFIG}`,
-    '--leader-elect=false',
-    '--bind-address=127.0.0.1',
-    '--metricsPort=0',
-    '--healthzPort=0',
-    ...args,
-  ]);
+  const started = startProcess(
+    runDir,
+    `controller-${name}`,
+    process.execPath,
+    [
+      join(repo, 'controller', 'src', 'main.ts'),
+      `--kubeconfig=${process.env.KUBECONFIG}`,
+      '--leader-elect=false',
+      '--bind-address=127.0.0.1',
+      '--metricsPort=0',
+      '--healthzPort=0',
+      ...args,
+    ],
+    { ...process.env, ...env },
+  );
   const tail = (lines = 40) =>
     readFileSync(started.log, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   return {
@@ -74,11 +85,12 @@ export async function startController(name: string, args: string[] = []): Promis
 export function controllerPerFile(
   name: string,
   args: string[] = [],
+  env: Record<string, string> = {},
 ): { readonly current: RunningController } {
   const holder: { current?: RunningController } = {};
   beforeAll(async () => {
     await applyCrds();
-    holder.current = await startController(name, args);
+    holder.current = await startController(name, args, env);
   });
   afterAll(async () => {
     await holder.current?.stop();

@@ -12,6 +12,7 @@ import {
   object,
   preserved,
   string,
+  stringEnum,
   type Infer,
 } from './schema.ts';
 
@@ -62,6 +63,17 @@ export const jobMetricSchema = object(
 );
 export type JobMetric = Infer<typeof jobMetricSchema>;
 
+export const datadogMetricSchema = object({
+  interval: string(),
+  query: string(),
+  queries: map(string()),
+  formula: string(),
+  apiVersion: stringEnum('v1', 'v2'),
+  aggregator: stringEnum('avg', 'min', 'max', 'sum', 'last', 'percentile', 'mean', 'l2norm', 'area'),
+  secretRef: object({ name: string(), namespaced: boolean() }),
+});
+export type DatadogMetric = Infer<typeof datadogMetricSchema>;
+
 /** Providers we implement are typed; the others are stored as sent and read by their provider. */
 const otherProvider = () => preserved<Record<string, unknown>>();
 
@@ -70,7 +82,7 @@ export const metricProviderSchema = object({
   web: webMetricSchema,
   job: jobMetricSchema,
   kayenta: otherProvider(),
-  datadog: otherProvider(),
+  datadog: datadogMetricSchema,
   wavefront: otherProvider(),
   newRelic: otherProvider(),
   cloudWatch: otherProvider(),

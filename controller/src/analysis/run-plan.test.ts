@@ -47,8 +47,8 @@ test.each([
   },
   {
     name: 'an unsupported provider',
-    metrics: [metric({ provider: { datadog: {} } })],
-    want: 'metric "m": provider "datadog" is not supported (supported: web, prometheus, job)',
+    metrics: [metric({ provider: { newRelic: {} } })],
+    want: 'metric "m": provider "newRelic" is not supported (supported: web, prometheus, job)',
   },
   {
     name: 'count > 1 without interval',

@@ -14,6 +14,7 @@ import {
 } from '../analysis/args.ts';
 import { isCompleted } from '../analysis/metric-assessment.ts';
 import { ttlDeleteAt } from '../analysis/ttl.ts';
+import { datadogProvider } from '../analysis/providers/datadog.ts';
 import { jobProvider, type Job, type JobApi } from '../analysis/providers/job.ts';
 import { prometheusProvider } from '../analysis/providers/prometheus.ts';
 import { errorMessage, type MetricProvider } from '../analysis/providers/provider.ts';
@@ -28,6 +29,7 @@ import {
   type ProviderOutcome,
 } from '../analysis/run-plan.ts';
 import type { KubeClient } from '../kube/client.ts';
+import { leaseNamespace } from '../kube/leader-election.ts';
 import { isConflict, isNotFound, kubeCall } from '../kube/errors.ts';
 import type { EventInput, EventRecorder, InvolvedObject } from '../kube/events.ts';
 import type { Informer } from '../kube/informer.ts';
@@ -88,7 +90,28 @@ export function analysisProviders(
       }
     },
   };
-  const providers = [webProvider, prometheusProvider(env), jobProvider(jobs)];
+  const datadog = datadogProvider({
+    async readSecret(namespace, name) {
+      let secret: { data?: Record<string, string> };
+      try {
+        secret = await kubeCall(`reading Secret ${namespace}/${name}`, () =>
+          client.requestJson<{ data?: Record<string, string> }>(
+            'GET',
+            `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
+          ),
+        );
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+      return Object.fromEntries(
+        Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+      );
+    },
+    controllerNamespace: leaseNamespace(env),
+    env,
+  });
+  const providers = [webProvider, prometheusProvider(env), jobProvider(jobs), datadog];
   return new Map(providers.map((p) => [p.type, p]));
 }
 

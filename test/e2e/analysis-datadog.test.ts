@@ -1,0 +1,155 @@
+// The `datadog` provider on the real control plane, against an HTTP server on 127.0.0.1 that
+// answers Datadog's metrics API routes (the address comes from the credentials Secret, as it
+// would name a Datadog site): v1 and v2 queries, the keys sent as headers, credentials from the
+// Secret `datadog` in the controller's namespace or from a namespaced secretRef, and missing
+// credentials as an Error.
+import { randomBytes } from 'node:crypto';
+import type { Metric } from '@rollout-kit/api';
+import { controllerPerFile } from '../support/controller.ts';
+import { kube } from '../support/kube.ts';
+import { deleteNamespace, namespacePerTest } from '../support/namespace.ts';
+import {
+  analysisRun,
+  json,
+  kubectlApply,
+  loopbackServer,
+  phaseIs,
+  waitForRun,
+  type LoopbackServer,
+} from './analysis-support.ts';
+
+const ns = namespacePerTest();
+// The controller's own namespace, where it looks for the Secret `datadog` (POD_NAMESPACE).
+const CONTROLLER_NAMESPACE = `rk-system-${randomBytes(3).toString('hex')}`;
+controllerPerFile('analysis-datadog', [], { POD_NAMESPACE: CONTROLLER_NAMESPACE });
+let datadog: LoopbackServer;
+/** The value the fake site's metric has, changed by the tests. */
+let errorRate: number | null = 0.01;
+
+beforeAll(async () => {
+  await kube().core.createNamespace({
+    body: { metadata: { name: CONTROLLER_NAMESPACE, labels: { 'rollout-kit.test/namespace': 'true' } } },
+  });
+  datadog = await loopbackServer((req, _body, res) => {
+    if (req.headers['dd-api-key'] === undefined) return json(res, 403, { errors: ['Forbidden'] });
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/api/v1/query')
+      return json(res, 200, {
+        series:
+          errorRate === null
+            ? []
+            : [
+                {
+                  pointlist: [
+                    [1, 0.5],
+                    [2, errorRate],
+                  ],
+                },
+              ],
+      });
+    if (path === '/api/v2/query/scalar')
+      return json(res, 200, {
+        data: { attributes: { columns: [{ values: errorRate === null ? [] : [errorRate] }] } },
+      });
+    json(res, 404, { errors: ['not found'] });
+  });
+});
+afterAll(async () => {
+  await datadog?.close();
+  await deleteNamespace(CONTROLLER_NAMESPACE);
+});
+
+async function secret(namespace: string, name: string, apiKey: string): Promise<void> {
+  await kube().core.createNamespacedSecret({
+    namespace,
+    body: {
+      metadata: { name },
+      stringData: { 'api-key': apiKey, 'app-key': `${apiKey}-app`, address: datadog.url },
+    },
+  });
+}
+
+const metric = (datadogSpec: Record<string, unknown>): Metric =>
+  ({
+    name: 'error-rate',
+    successCondition: 'result < 0.05',
+    provider: { datadog: datadogSpec },
+  }) as Metric;
+
+test('v1 with the Secret datadog of the controller namespace: a high error rate fails the run', async () => {
+  await secret(CONTROLLER_NAMESPACE, 'datadog', 'default-key');
+  errorRate = 0.2;
+  const sent = datadog.requests.length;
+  await kubectlApply(ns.name, analysisRun('v1', { metrics: [metric({ query: 'avg:errors{app:web}' })] }));
+  const done = await waitForRun(ns.name, 'v1', 'Failed', phaseIs('Failed'));
+  expect(done.status?.metricResults?.[0]?.measurements?.map((m) => [m.phase, m.value])).toEqual([
+    ['Failed', '0.2'],
+  ]);
+  const request = datadog.requests[sent];
+  const url = new URL(request?.url ?? '', datadog.url);
+  expect([request?.method, url.pathname, url.searchParams.get('query')]).toEqual([
+    'GET',
+    '/api/v1/query',
+    'avg:errors{app:web}',
+  ]);
+  expect(Number(url.searchParams.get('to')) - Number(url.searchParams.get('from'))).toBe(300);
+  expect(request?.headers['dd-api-key']).toBe('default-key');
+  expect(request?.headers['dd-application-key']).toBe('default-key-app');
+});
+
+test('v2 with a namespaced secretRef: a formula over two queries passes the run', async () => {
+  await secret(ns.name, 'team-datadog', 'team-key');
+  errorRate = 0.01;
+  const sent = datadog.requests.length;
+  await kubectlApply(
+    ns.name,
+    analysisRun('v2', {
+      metrics: [
+        metric({
+          apiVersion: 'v2',
+          interval: '10m',
+          queries: { errors: 'sum:errors{app:web}.as_count()', total: 'sum:requests{app:web}.as_count()' },
+          formula: 'errors / total',
+          aggregator: 'sum',
+          secretRef: { name: 'team-datadog', namespaced: true },
+        }),
+      ],
+    }),
+  );
+  const done = await waitForRun(ns.name, 'v2', 'Successful', phaseIs('Successful'));
+  expect(done.status?.metricResults?.[0]?.measurements?.[0]?.value).toBe('0.01');
+  const request = datadog.requests[sent];
+  expect([request?.method, request?.url]).toEqual(['POST', '/api/v2/query/scalar']);
+  expect(request?.headers['dd-api-key']).toBe('team-key');
+  const body = JSON.parse(request?.body ?? '{}') as {
+    data: { type: string; attributes: { from: number; to: number; queries: unknown[]; formulas: unknown[] } };
+  };
+  expect(body.data.type).toBe('scalar_request');
+  expect(body.data.attributes.to - body.data.attributes.from).toBe(600_000);
+  expect(body.data.attributes.formulas).toEqual([{ formula: 'errors / total' }]);
+  expect(body.data.attributes.queries).toContainEqual({
+    aggregator: 'sum',
+    data_source: 'metrics',
+    name: 'total',
+    query: 'sum:requests{app:web}.as_count()',
+  });
+});
+
+test('credentials that cannot be found are an Error naming the problem', async () => {
+  await kubectlApply(
+    ns.name,
+    analysisRun('no-credentials', {
+      // One error is enough to end the run (the default limit retries four times, 10 s apart).
+      metrics: [
+        {
+          ...metric({ query: 'avg:errors{*}', secretRef: { name: 'absent', namespaced: true } }),
+          consecutiveErrorLimit: 0,
+        },
+      ],
+    }),
+  );
+  const done = await waitForRun(ns.name, 'no-credentials', 'Error', phaseIs('Error'));
+  expect(done.status?.metricResults?.[0]?.measurements?.[0]?.message).toBe(
+    'failed to find the credentials for datadog metrics provider',
+  );
+});
