@@ -247,8 +247,8 @@ test.each([
   },
   {
     name: 'an unsupported provider',
-    metric: { provider: { newRelic: { query: 'q' } } },
-    message: 'provider "newRelic" is not supported',
+    metric: { provider: { wavefront: { query: 'q' } } },
+    message: 'provider "wavefront" is not supported',
   },
   {
     name: 'a bad interval',

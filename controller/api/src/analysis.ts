@@ -74,6 +74,15 @@ export const datadogMetricSchema = object({
 });
 export type DatadogMetric = Infer<typeof datadogMetricSchema>;
 
+export const graphiteMetricSchema = object({ address: string(), query: string() });
+export type GraphiteMetric = Infer<typeof graphiteMetricSchema>;
+
+export const newRelicMetricSchema = object(
+  { profile: string(), query: string(), timeout: int64() },
+  { required: ['query'] },
+);
+export type NewRelicMetric = Infer<typeof newRelicMetricSchema>;
+
 /** Providers we implement are typed; the others are stored as sent and read by their provider. */
 const otherProvider = () => preserved<Record<string, unknown>>();
 
@@ -84,9 +93,9 @@ export const metricProviderSchema = object({
   kayenta: otherProvider(),
   datadog: datadogMetricSchema,
   wavefront: otherProvider(),
-  newRelic: otherProvider(),
+  newRelic: newRelicMetricSchema,
   cloudWatch: otherProvider(),
-  graphite: otherProvider(),
+  graphite: graphiteMetricSchema,
   influxdb: otherProvider(),
   skywalking: otherProvider(),
   plugin: otherProvider(),

@@ -47,8 +47,8 @@ test.each([
   },
   {
     name: 'an unsupported provider',
-    metrics: [metric({ provider: { newRelic: {} } })],
-    want: 'metric "m": provider "newRelic" is not supported (supported: web, prometheus, job)',
+    metrics: [metric({ provider: { wavefront: {} } })],
+    want: 'metric "m": provider "wavefront" is not supported (supported: web, prometheus, job)',
   },
   {
     name: 'count > 1 without interval',

@@ -15,9 +15,11 @@ import {
 import { isCompleted } from '../analysis/metric-assessment.ts';
 import { ttlDeleteAt } from '../analysis/ttl.ts';
 import { datadogProvider } from '../analysis/providers/datadog.ts';
+import { graphiteProvider } from '../analysis/providers/graphite.ts';
 import { jobProvider, type Job, type JobApi } from '../analysis/providers/job.ts';
+import { newRelicProvider } from '../analysis/providers/newrelic.ts';
 import { prometheusProvider } from '../analysis/providers/prometheus.ts';
-import { errorMessage, type MetricProvider } from '../analysis/providers/provider.ts';
+import { errorMessage, type MetricProvider, type SecretSource } from '../analysis/providers/provider.ts';
 import { webProvider } from '../analysis/providers/web.ts';
 import {
   invalidMetrics,
@@ -90,7 +92,7 @@ export function analysisProviders(
       }
     },
   };
-  const datadog = datadogProvider({
+  const secrets: SecretSource = {
     async readSecret(namespace, name) {
       let secret: { data?: Record<string, string> };
       try {
@@ -109,9 +111,15 @@ export function analysisProviders(
       );
     },
     controllerNamespace: leaseNamespace(env),
-    env,
-  });
-  const providers = [webProvider, prometheusProvider(env), jobProvider(jobs), datadog];
+  };
+  const providers = [
+    webProvider,
+    prometheusProvider(env),
+    jobProvider(jobs),
+    datadogProvider({ ...secrets, env }),
+    newRelicProvider(secrets),
+    graphiteProvider,
+  ];
   return new Map(providers.map((p) => [p.type, p]));
 }
 

@@ -11,7 +11,7 @@ import type { DatadogMetric } from '@rollout-kit/api';
 import { parseGoDuration } from '../../go-duration.ts';
 import type { ProviderOutcome } from '../run-plan.ts';
 import { sendHttp, type HttpAnswer, type HttpRequestOptions } from './http-request.ts';
-import { errorMessage, type MeasureContext, type MetricProvider } from './provider.ts';
+import { errorMessage, type MeasureContext, type MetricProvider, type SecretSource } from './provider.ts';
 
 export const DATADOG_DEFAULT_ADDRESS = 'https://api.datadoghq.com';
 export const DATADOG_SECRET = 'datadog';
@@ -143,12 +143,8 @@ export function datadogOutcome(apiVersion: string | undefined, answer: HttpAnswe
   return { kind: 'value', result: first, value: formatFloat(first) };
 }
 
-/** Where the provider finds its credentials: Secrets (base64-decoded data) and the environment. */
-export interface DatadogSources {
-  /** The Secret's decoded data, or undefined when it does not exist (or may not be read). */
-  readSecret(namespace: string, name: string): Promise<Record<string, string> | undefined>;
-  /** The controller's namespace: where `datadog` and a non-namespaced secretRef live. */
-  controllerNamespace: string;
+/** Where the provider finds its credentials: Secrets and the environment. */
+export interface DatadogSources extends SecretSource {
   env: Readonly<Record<string, string | undefined>>;
 }
 

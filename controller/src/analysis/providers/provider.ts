@@ -25,6 +25,13 @@ export interface MetricProvider {
   terminate?(context: MeasureContext): Promise<ProviderOutcome>;
 }
 
+/** Secrets a provider reads its credentials from (decoded data; undefined when absent). */
+export interface SecretSource {
+  readSecret(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+  /** The controller's namespace, where providers' default credential Secrets live. */
+  controllerNamespace: string;
+}
+
 /** The message of anything a provider call threw, for an Error measurement. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) {

@@ -1,7 +1,7 @@
-// The `datadog` provider on the real control plane, against an HTTP server on 127.0.0.1 that
-// answers Datadog's metrics API routes (the address comes from the credentials Secret, as it
-// would name a Datadog site): v1 and v2 queries, the keys sent as headers, credentials from the
-// Secret `datadog` in the controller's namespace or from a namespaced secretRef, and missing
+// The metric providers of hosted services, datadog, newRelic and graphite, on the real control
+// plane, against an HTTP server on 127.0.0.1 that answers each service's API routes (the address
+// comes from the credentials Secret or the metric, as it would name the service): the requests
+// they send, credentials from the controller's namespace or a namespaced secretRef, and missing
 // credentials as an Error.
 import { randomBytes } from 'node:crypto';
 import type { Metric } from '@rollout-kit/api';
@@ -21,8 +21,8 @@ import {
 const ns = namespacePerTest();
 // The controller's own namespace, where it looks for the Secret `datadog` (POD_NAMESPACE).
 const CONTROLLER_NAMESPACE = `rk-system-${randomBytes(3).toString('hex')}`;
-controllerPerFile('analysis-datadog', [], { POD_NAMESPACE: CONTROLLER_NAMESPACE });
-let datadog: LoopbackServer;
+controllerPerFile('analysis-metric-services', [], { POD_NAMESPACE: CONTROLLER_NAMESPACE });
+let services: LoopbackServer;
 /** The value the fake site's metric has, changed by the tests. */
 let errorRate: number | null = 0.01;
 
@@ -30,9 +30,21 @@ beforeAll(async () => {
   await kube().core.createNamespace({
     body: { metadata: { name: CONTROLLER_NAMESPACE, labels: { 'rollout-kit.test/namespace': 'true' } } },
   });
-  datadog = await loopbackServer((req, _body, res) => {
-    if (req.headers['dd-api-key'] === undefined) return json(res, 403, { errors: ['Forbidden'] });
+  services = await loopbackServer((req, _body, res) => {
     const path = (req.url ?? '').split('?')[0];
+    if (path === '/graphql')
+      return json(res, 200, { data: { actor: { account: { nrql: { results: [{ errorRate }] } } } } });
+    if (path === '/render')
+      return json(res, 200, [
+        {
+          target: 'errors',
+          datapoints: [
+            [null, 1],
+            [errorRate, 2],
+          ],
+        },
+      ]);
+    if (req.headers['dd-api-key'] === undefined) return json(res, 403, { errors: ['Forbidden'] });
     if (path === '/api/v1/query')
       return json(res, 200, {
         series:
@@ -55,7 +67,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await datadog?.close();
+  await services?.close();
   await deleteNamespace(CONTROLLER_NAMESPACE);
 });
 
@@ -64,7 +76,7 @@ async function secret(namespace: string, name: string, apiKey: string): Promise<
     namespace,
     body: {
       metadata: { name },
-      stringData: { 'api-key': apiKey, 'app-key': `${apiKey}-app`, address: datadog.url },
+      stringData: { 'api-key': apiKey, 'app-key': `${apiKey}-app`, address: services.url },
     },
   });
 }
@@ -76,17 +88,17 @@ const metric = (datadogSpec: Record<string, unknown>): Metric =>
     provider: { datadog: datadogSpec },
   }) as Metric;
 
-test('v1 with the Secret datadog of the controller namespace: a high error rate fails the run', async () => {
+test('datadog v1 with the Secret datadog of the controller namespace: a high error rate fails the run', async () => {
   await secret(CONTROLLER_NAMESPACE, 'datadog', 'default-key');
   errorRate = 0.2;
-  const sent = datadog.requests.length;
+  const sent = services.requests.length;
   await kubectlApply(ns.name, analysisRun('v1', { metrics: [metric({ query: 'avg:errors{app:web}' })] }));
   const done = await waitForRun(ns.name, 'v1', 'Failed', phaseIs('Failed'));
   expect(done.status?.metricResults?.[0]?.measurements?.map((m) => [m.phase, m.value])).toEqual([
     ['Failed', '0.2'],
   ]);
-  const request = datadog.requests[sent];
-  const url = new URL(request?.url ?? '', datadog.url);
+  const request = services.requests[sent];
+  const url = new URL(request?.url ?? '', services.url);
   expect([request?.method, url.pathname, url.searchParams.get('query')]).toEqual([
     'GET',
     '/api/v1/query',
@@ -97,10 +109,10 @@ test('v1 with the Secret datadog of the controller namespace: a high error rate 
   expect(request?.headers['dd-application-key']).toBe('default-key-app');
 });
 
-test('v2 with a namespaced secretRef: a formula over two queries passes the run', async () => {
+test('datadog v2 with a namespaced secretRef: a formula over two queries passes the run', async () => {
   await secret(ns.name, 'team-datadog', 'team-key');
   errorRate = 0.01;
-  const sent = datadog.requests.length;
+  const sent = services.requests.length;
   await kubectlApply(
     ns.name,
     analysisRun('v2', {
@@ -118,7 +130,7 @@ test('v2 with a namespaced secretRef: a formula over two queries passes the run'
   );
   const done = await waitForRun(ns.name, 'v2', 'Successful', phaseIs('Successful'));
   expect(done.status?.metricResults?.[0]?.measurements?.[0]?.value).toBe('0.01');
-  const request = datadog.requests[sent];
+  const request = services.requests[sent];
   expect([request?.method, request?.url]).toEqual(['POST', '/api/v2/query/scalar']);
   expect(request?.headers['dd-api-key']).toBe('team-key');
   const body = JSON.parse(request?.body ?? '{}') as {
@@ -135,7 +147,7 @@ test('v2 with a namespaced secretRef: a formula over two queries passes the run'
   });
 });
 
-test('credentials that cannot be found are an Error naming the problem', async () => {
+test('datadog credentials that cannot be found are an Error naming the problem', async () => {
   await kubectlApply(
     ns.name,
     analysisRun('no-credentials', {
@@ -152,4 +164,67 @@ test('credentials that cannot be found are an Error naming the problem', async (
   expect(done.status?.metricResults?.[0]?.measurements?.[0]?.message).toBe(
     'failed to find the credentials for datadog metrics provider',
   );
+});
+
+test('newRelic with the Secret newrelic of the controller namespace: one NRQL row is the result', async () => {
+  await kube().core.createNamespacedSecret({
+    namespace: CONTROLLER_NAMESPACE,
+    body: {
+      metadata: { name: 'newrelic' },
+      stringData: {
+        'personal-api-key': 'NRAK-test',
+        'account-id': '4242',
+        'base-url-nerdgraph': `${services.url}/graphql`,
+      },
+    },
+  });
+  errorRate = 0.01;
+  const sent = services.requests.length;
+  const nrql =
+    "SELECT percentage(count(*), WHERE error IS true) AS errorRate FROM Transaction WHERE appName = 'web'";
+  await kubectlApply(
+    ns.name,
+    analysisRun('newrelic', {
+      metrics: [
+        {
+          name: 'error-rate',
+          successCondition: 'result.errorRate < 0.05',
+          provider: { newRelic: { query: nrql } },
+        },
+      ],
+    }),
+  );
+  const done = await waitForRun(ns.name, 'newrelic', 'Successful', phaseIs('Successful'));
+  expect(done.status?.metricResults?.[0]?.measurements?.[0]?.value).toBe('{"errorRate":0.01}');
+  const request = services.requests[sent];
+  expect([request?.method, request?.url, request?.headers['api-key']]).toEqual([
+    'POST',
+    '/graphql',
+    'NRAK-test',
+  ]);
+  expect((JSON.parse(request?.body ?? '{}') as { variables: unknown }).variables).toEqual({
+    accountId: 4242,
+    query: nrql,
+    timeout: 5,
+  });
+});
+
+test('graphite: the render API answer fails the run on its last datapoint', async () => {
+  errorRate = 0.3;
+  const sent = services.requests.length;
+  await kubectlApply(
+    ns.name,
+    analysisRun('graphite', {
+      metrics: [
+        {
+          name: 'error-rate',
+          successCondition: 'result[0] < 0.05',
+          provider: { graphite: { address: services.url, query: 'target=stats.web.errors&from=-5min' } },
+        },
+      ],
+    }),
+  );
+  const done = await waitForRun(ns.name, 'graphite', 'Failed', phaseIs('Failed'));
+  expect(done.status?.metricResults?.[0]?.measurements?.[0]?.value).toBe('[0.300000]');
+  expect(services.requests[sent]?.url).toBe('/render?format=json&from=-5min&target=stats.web.errors');
 });
