@@ -1,4 +1,4 @@
-// The metric providers of hosted services, datadog, newRelic and graphite, on the real control
+// The metric providers of hosted services (datadog, newRelic, graphite, skywalking) on the real control
 // plane, against an HTTP server on 127.0.0.1 that answers each service's API routes (the address
 // comes from the credentials Secret or the metric, as it would name the service): the requests
 // they send, credentials from the controller's namespace or a namespaced secretRef, and missing
@@ -34,6 +34,10 @@ beforeAll(async () => {
     const path = (req.url ?? '').split('?')[0];
     if (path === '/graphql')
       return json(res, 200, { data: { actor: { account: { nrql: { results: [{ errorRate }] } } } } });
+    if (path === '/skywalking/graphql')
+      return json(res, 200, {
+        data: { service_sla: { values: [{ value: Math.round((1 - (errorRate ?? 0)) * 10000) }] } },
+      });
     if (path === '/render')
       return json(res, 200, [
         {
@@ -227,4 +231,35 @@ test('graphite: the render API answer fails the run on its last datapoint', asyn
   const done = await waitForRun(ns.name, 'graphite', 'Failed', phaseIs('Failed'));
   expect(done.status?.metricResults?.[0]?.measurements?.[0]?.value).toBe('[0.300000]');
   expect(services.requests[sent]?.url).toBe('/render?format=json&from=-5min&target=stats.web.errors');
+});
+
+test('skywalking: the GraphQL data is the result, over the last interval by the minute', async () => {
+  errorRate = 0.02;
+  const sent = services.requests.length;
+  const query =
+    'query queryData($duration: Duration!) { service_sla: readMetricsValues(duration: $duration) }';
+  await kubectlApply(
+    ns.name,
+    analysisRun('skywalking', {
+      metrics: [
+        {
+          name: 'sla',
+          successCondition: 'all(result.service_sla.values, {.value >= 9500})',
+          provider: { skywalking: { address: `${services.url}/skywalking`, query, interval: '3m' } },
+        },
+      ],
+    }),
+  );
+  const done = await waitForRun(ns.name, 'skywalking', 'Successful', phaseIs('Successful'));
+  expect(done.status?.metricResults?.[0]?.measurements?.[0]?.value).toBe(
+    '{"service_sla":{"values":[{"value":9800}]}}',
+  );
+  const request = services.requests[sent];
+  const body = JSON.parse(request?.body ?? '{}') as {
+    query: string;
+    variables: { duration: Record<string, string> };
+  };
+  expect([request?.method, request?.url, body.query]).toEqual(['POST', '/skywalking/graphql', query]);
+  expect(body.variables.duration.step).toBe('MINUTE');
+  expect(body.variables.duration.start).toMatch(/^\d{4}-\d{2}-\d{2} \d{4}$/);
 });

@@ -83,6 +83,9 @@ export const newRelicMetricSchema = object(
 );
 export type NewRelicMetric = Infer<typeof newRelicMetricSchema>;
 
+export const skyWalkingMetricSchema = object({ address: string(), query: string(), interval: string() });
+export type SkyWalkingMetric = Infer<typeof skyWalkingMetricSchema>;
+
 /** Providers we implement are typed; the others are stored as sent and read by their provider. */
 const otherProvider = () => preserved<Record<string, unknown>>();
 
@@ -97,7 +100,7 @@ export const metricProviderSchema = object({
   cloudWatch: otherProvider(),
   graphite: graphiteMetricSchema,
   influxdb: otherProvider(),
-  skywalking: otherProvider(),
+  skywalking: skyWalkingMetricSchema,
   plugin: otherProvider(),
 });
 export type MetricProvider = Infer<typeof metricProviderSchema>;

@@ -61,13 +61,45 @@ function configure(): void {
   });
 }
 
+const WORD_OPERATORS = new Set(['and', 'or', 'not', 'in', 'contains', 'startsWith', 'endsWith', 'matches']);
+
+/**
+ * expr-lang's shorthand in a predicate: `{.value > 1}` is `{#.value > 1}`. A `.` that starts a
+ * name where no value precedes it (outside string literals) gets its `#`; anywhere else such a
+ * dot is a syntax error in expr-lang too, so nothing valid changes meaning.
+ */
+export function withElementShorthand(text: string): string {
+  let out = '';
+  let quote: string | undefined;
+  let last = ''; // the last character outside white space, strings included
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charAt(i);
+    if (quote) {
+      out += ch;
+      if (ch === '\\') out += text.charAt(++i);
+      else if (ch === quote) quote = undefined;
+      last = ch;
+      continue;
+    }
+    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    const startsName = /[A-Za-z_$]/.test(text.charAt(i + 1));
+    // A word operator (`and .ok`) is not a value; a name, number, string or bracket is.
+    const word = /([A-Za-z_$][\w$]*)\s*$/.exec(out)?.[1];
+    const valueBefore = /[\w$#)\]'"`?]/.test(last) && !(word !== undefined && WORD_OPERATORS.has(word));
+    if (ch === '.' && startsName && !valueBefore) out += '#';
+    out += ch;
+    if (!/\s/.test(ch)) last = ch;
+  }
+  return out;
+}
+
 /** Parses a condition; throws ConditionSyntaxError with a message naming what is wrong. */
 export function parseCondition(text: string): ConditionNode {
   configure();
   if (text.trim() === '') throw new ConditionSyntaxError('the condition is empty');
   let tree: jsep.Expression;
   try {
-    tree = jsep(text);
+    tree = jsep(withElementShorthand(text));
   } catch (error) {
     throw new ConditionSyntaxError(`cannot parse ${JSON.stringify(text)}: ${(error as Error).message}`);
   }

@@ -18,6 +18,7 @@ import { datadogProvider } from '../analysis/providers/datadog.ts';
 import { graphiteProvider } from '../analysis/providers/graphite.ts';
 import { jobProvider, type Job, type JobApi } from '../analysis/providers/job.ts';
 import { newRelicProvider } from '../analysis/providers/newrelic.ts';
+import { skyWalkingProvider } from '../analysis/providers/skywalking.ts';
 import { prometheusProvider } from '../analysis/providers/prometheus.ts';
 import { errorMessage, type MetricProvider, type SecretSource } from '../analysis/providers/provider.ts';
 import { webProvider } from '../analysis/providers/web.ts';
@@ -119,6 +120,7 @@ export function analysisProviders(
     datadogProvider({ ...secrets, env }),
     newRelicProvider(secrets),
     graphiteProvider,
+    skyWalkingProvider(),
   ];
   return new Map(providers.map((p) => [p.type, p]));
 }
