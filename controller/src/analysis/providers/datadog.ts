@@ -10,8 +10,14 @@
 import type { DatadogMetric } from '@rollout-kit/api';
 import { parseGoDuration } from '../../go-duration.ts';
 import type { ProviderOutcome } from '../run-plan.ts';
-import { sendHttp, type HttpAnswer, type HttpRequestOptions } from './http-request.ts';
-import { errorMessage, type MeasureContext, type MetricProvider, type SecretSource } from './provider.ts';
+import type { HttpAnswer, HttpRequestOptions } from './http-request.ts';
+import {
+  answerOverHttp,
+  errorMessage,
+  type MeasureContext,
+  type MetricProvider,
+  type SecretSource,
+} from './provider.ts';
 
 export const DATADOG_DEFAULT_ADDRESS = 'https://api.datadoghq.com';
 export const DATADOG_SECRET = 'datadog';
@@ -185,15 +191,15 @@ export function datadogProvider(
     async measure({ run, metric }: MeasureContext): Promise<ProviderOutcome> {
       const dd = metric.provider.datadog;
       if (!dd) return { kind: 'error', message: 'datadog provider missing' };
-      try {
-        const credentials = await findDatadogCredentials(dd, run.metadata.namespace ?? '', sources);
-        const problem = datadogSpecProblem(dd);
-        if (problem) return { kind: 'error', message: problem };
-        const { url, options } = datadogRequest(dd, credentials, nowSeconds());
-        return datadogOutcome(dd.apiVersion, await sendHttp(url, options));
-      } catch (error) {
-        return { kind: 'error', message: errorMessage(error) };
-      }
+      return answerOverHttp(
+        async () => {
+          const credentials = await findDatadogCredentials(dd, run.metadata.namespace ?? '', sources);
+          const problem = datadogSpecProblem(dd);
+          if (problem) throw new Error(problem);
+          return datadogRequest(dd, credentials, nowSeconds());
+        },
+        (answer) => datadogOutcome(dd.apiVersion, answer),
+      );
     },
   };
 }

@@ -4,8 +4,8 @@
 // stored as upstream writes them (`[0.100000,0.250000]`, Go's %f). No datapoints at all is an error.
 import type { GraphiteMetric } from '@rollout-kit/api';
 import type { ProviderOutcome } from '../run-plan.ts';
-import { sendHttp, type HttpAnswer, type HttpRequestOptions } from './http-request.ts';
-import { errorMessage, type MeasureContext, type MetricProvider } from './provider.ts';
+import type { HttpAnswer, HttpRequestOptions } from './http-request.ts';
+import { answerOverHttp, errorMessage, type MeasureContext, type MetricProvider } from './provider.ts';
 
 const TIMEOUT_MS = 10_000;
 
@@ -69,11 +69,6 @@ export const graphiteProvider: MetricProvider = {
   async measure({ metric }: MeasureContext): Promise<ProviderOutcome> {
     const graphite = metric.provider.graphite;
     if (!graphite) return { kind: 'error', message: 'graphite provider missing' };
-    try {
-      const { url, options } = graphiteRequest(graphite);
-      return graphiteOutcome(await sendHttp(url, options));
-    } catch (error) {
-      return { kind: 'error', message: errorMessage(error) };
-    }
+    return answerOverHttp(() => graphiteRequest(graphite), graphiteOutcome);
   },
 };

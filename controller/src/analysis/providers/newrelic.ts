@@ -5,8 +5,8 @@
 // names: `personal-api-key`, `account-id`, optional `region` (us, eu) and `base-url-nerdgraph`.
 import type { NewRelicMetric } from '@rollout-kit/api';
 import type { ProviderOutcome } from '../run-plan.ts';
-import { sendHttp, type HttpAnswer, type HttpRequestOptions } from './http-request.ts';
-import { errorMessage, type MeasureContext, type MetricProvider, type SecretSource } from './provider.ts';
+import type { HttpAnswer, HttpRequestOptions } from './http-request.ts';
+import { answerOverHttp, type MeasureContext, type MetricProvider, type SecretSource } from './provider.ts';
 
 export const NEWRELIC_SECRET = 'newrelic';
 const DEFAULT_TIMEOUT_SECONDS = 5;
@@ -99,14 +99,11 @@ export function newRelicProvider(secrets: SecretSource): MetricProvider {
     async measure({ metric }: MeasureContext): Promise<ProviderOutcome> {
       const nr = metric.provider.newRelic;
       if (!nr) return { kind: 'error', message: 'newRelic provider missing' };
-      try {
-        const name = nr.profile || NEWRELIC_SECRET;
+      const name = nr.profile || NEWRELIC_SECRET;
+      return answerOverHttp(async () => {
         const account = newRelicAccount(await secrets.readSecret(secrets.controllerNamespace, name), name);
-        const { url, options } = newRelicRequest(nr, account);
-        return newRelicOutcome(await sendHttp(url, options));
-      } catch (error) {
-        return { kind: 'error', message: errorMessage(error) };
-      }
+        return newRelicRequest(nr, account);
+      }, newRelicOutcome);
     },
   };
 }

@@ -3,8 +3,7 @@
 // so conditions read `result[0]`, as upstream.
 import type { PrometheusMetric } from '@rollout-kit/api';
 import type { ProviderOutcome } from '../run-plan.ts';
-import { sendHttp } from './http-request.ts';
-import { errorMessage, type MeasureContext, type MetricProvider } from './provider.ts';
+import { answerOverHttp, type MeasureContext, type MetricProvider } from './provider.ts';
 
 export const DEFAULT_PROMETHEUS_TIMEOUT_SECONDS = 30;
 export const PROMETHEUS_ADDRESS_ENV = 'ARGO_ROLLOUTS_PROMETHEUS_ADDRESS';
@@ -87,20 +86,21 @@ export function prometheusProvider(env: Readonly<Record<string, string | undefin
     async measure({ metric }: MeasureContext): Promise<ProviderOutcome> {
       const prometheus = metric.provider.prometheus;
       if (!prometheus) return { kind: 'error', message: 'prometheus provider missing' };
-      try {
-        const headers: Record<string, string> = { Accept: 'application/json' };
-        for (const h of prometheus.headers ?? []) headers[h.key] = h.value;
-        const seconds = Number(prometheus.timeout ?? 0) || DEFAULT_PROMETHEUS_TIMEOUT_SECONDS;
-        const answer = await sendHttp(prometheusUrl(prometheus, env), {
-          method: 'GET',
-          headers,
-          timeoutMs: seconds * 1000,
-          insecure: prometheus.insecure === true,
-        });
-        return prometheusOutcome(answer.status, answer.body);
-      } catch (error) {
-        return { kind: 'error', message: errorMessage(error) };
-      }
+      return answerOverHttp(
+        () => {
+          const headers: Record<string, string> = { Accept: 'application/json' };
+          for (const h of prometheus.headers ?? []) headers[h.key] = h.value;
+          const seconds = Number(prometheus.timeout ?? 0) || DEFAULT_PROMETHEUS_TIMEOUT_SECONDS;
+          const options = {
+            method: 'GET',
+            headers,
+            timeoutMs: seconds * 1000,
+            insecure: prometheus.insecure === true,
+          };
+          return { url: prometheusUrl(prometheus, env), options };
+        },
+        (answer) => prometheusOutcome(answer.status, answer.body),
+      );
     },
   };
 }

@@ -5,6 +5,7 @@
 // `Running` and is asked again through `resume`, and told to stop through `terminate`.
 import type { AnalysisRun, Measurement, Metric } from '@rollout-kit/api';
 import type { ProviderOutcome } from '../run-plan.ts';
+import { sendHttp, type HttpAnswer, type HttpRequestOptions } from './http-request.ts';
 
 export interface MeasureContext {
   run: AnalysisRun;
@@ -39,4 +40,21 @@ export function errorMessage(error: unknown): string {
     return `${error.message}${cause}`;
   }
   return String(error);
+}
+
+/**
+ * One request and the outcome of its answer: what the HTTP providers share. Anything thrown while
+ * building the request (a spec problem, missing credentials) or sending it is an error outcome.
+ */
+export async function answerOverHttp(
+  request: () =>
+    Promise<{ url: string; options: HttpRequestOptions }> | { url: string; options: HttpRequestOptions },
+  outcome: (answer: HttpAnswer) => ProviderOutcome,
+): Promise<ProviderOutcome> {
+  try {
+    const { url, options } = await request();
+    return outcome(await sendHttp(url, options));
+  } catch (error) {
+    return { kind: 'error', message: errorMessage(error) };
+  }
 }

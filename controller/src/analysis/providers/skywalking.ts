@@ -5,8 +5,8 @@
 import type { SkyWalkingMetric } from '@rollout-kit/api';
 import { parseGoDuration } from '../../go-duration.ts';
 import type { ProviderOutcome } from '../run-plan.ts';
-import { sendHttp, type HttpAnswer, type HttpRequestOptions } from './http-request.ts';
-import { errorMessage, type MeasureContext, type MetricProvider } from './provider.ts';
+import type { HttpAnswer, HttpRequestOptions } from './http-request.ts';
+import { answerOverHttp, errorMessage, type MeasureContext, type MetricProvider } from './provider.ts';
 
 const TIMEOUT_MS = 30_000;
 
@@ -61,12 +61,7 @@ export function skyWalkingProvider(now = () => Date.now()): MetricProvider {
     async measure({ metric }: MeasureContext): Promise<ProviderOutcome> {
       const sw = metric.provider.skywalking;
       if (!sw) return { kind: 'error', message: 'skywalking provider missing' };
-      try {
-        const { url, options } = skyWalkingRequest(sw, now());
-        return skyWalkingOutcome(await sendHttp(url, options));
-      } catch (error) {
-        return { kind: 'error', message: errorMessage(error) };
-      }
+      return answerOverHttp(() => skyWalkingRequest(sw, now()), skyWalkingOutcome);
     },
   };
 }

@@ -2,9 +2,9 @@
 // its `jsonPath` selects (default the whole document), a non-JSON answer gives the raw text.
 import type { WebMetric } from '@rollout-kit/api';
 import type { ProviderOutcome } from '../run-plan.ts';
-import { sendHttp, type HttpAnswer, type HttpRequestOptions } from './http-request.ts';
+import type { HttpAnswer, HttpRequestOptions } from './http-request.ts';
 import { selectJsonPath } from './json-path.ts';
-import { errorMessage, type MeasureContext, type MetricProvider } from './provider.ts';
+import { answerOverHttp, errorMessage, type MeasureContext, type MetricProvider } from './provider.ts';
 
 export const DEFAULT_WEB_TIMEOUT_SECONDS = 10;
 
@@ -59,11 +59,9 @@ export const webProvider: MetricProvider = {
   async measure({ metric }: MeasureContext): Promise<ProviderOutcome> {
     const web = metric.provider.web;
     if (!web) return { kind: 'error', message: 'web provider missing' };
-    try {
-      const { url, options } = webRequest(web);
-      return webOutcome(await sendHttp(url, options), web.jsonPath);
-    } catch (error) {
-      return { kind: 'error', message: errorMessage(error) };
-    }
+    return answerOverHttp(
+      () => webRequest(web),
+      (answer) => webOutcome(answer, web.jsonPath),
+    );
   },
 };
