@@ -2,20 +2,17 @@
 // takes them: the plan (bluegreen/analysis-runs.ts) carried out — runs created from their
 // templates, ended, old ones deleted — then offered to the blue-green strategy as one PassAnalysis
 // whose current runs its analysis gates read, or as an InvalidSpec error.
-import { INSTANCE_ID_LABEL, type AnalysisRun, type Rollout } from '@rollout-kit/api';
+import type { AnalysisRun, Rollout } from '@rollout-kit/api';
 import { runStatusOf } from '../analysis/rollout-runs.ts';
-import { newRolloutAnalysisRun } from '../analysis/rollout-run.ts';
-import { AnalysisTemplateError } from '../analysis/templates.ts';
 import { blueGreenAnalysisPlan, blueGreenAnalysisStatus } from '../bluegreen/analysis-runs.ts';
 import { otherRunsPlan } from '../canary/analysis-step.ts';
 import { hashOf } from '../rollout/replica-set.ts';
 import type { PassAnalysis } from '../rollout/strategy.ts';
 import type { FieldError } from '../rollout/validate.ts';
 import {
-  createRun,
+  createRolloutRun,
   deleteRun,
   ownedRuns,
-  readTemplates,
   terminateRun,
   type RolloutAnalysisDeps,
 } from './rollout-analysis.ts';
@@ -37,38 +34,18 @@ export async function reconcileBlueGreenRuns(
     ...(plan.prePromotion ? { prePromotion: plan.prePromotion } : {}),
     ...(plan.postPromotion ? { postPromotion: plan.postPromotion } : {}),
   };
-  const podHash = ctx.newRS ? (hashOf(ctx.newRS) ?? '') : '';
-  const stableHash = ctx.stableRS ? hashOf(ctx.stableRS) : undefined;
-  const instanceId = rollout.metadata.labels?.[INSTANCE_ID_LABEL];
   for (const want of plan.create) {
-    let run: AnalysisRun;
-    try {
-      const templates = await readTemplates(deps, rollout, want.analysis.templates ?? []);
-      run = newRolloutAnalysisRun({
-        rollout,
-        type: want.type,
-        analysis: want.analysis,
-        templates,
-        podHash,
-        ...(stableHash ? { stableHash } : {}),
-        revision: ctx.revision,
-        ...(instanceId ? { instanceId } : {}),
-      });
-    } catch (error) {
-      if (!(error instanceof AnalysisTemplateError)) throw error;
-      const which = want.type === 'PrePromotion' ? 'prePromotionAnalysis' : 'postPromotionAnalysis';
-      return {
-        invalid: {
-          type: 'Invalid value',
-          field: `spec.strategy.blueGreen.${which}.templates`,
-          value: (want.analysis.templates ?? []).map((t) => t.templateName).join(', '),
-          detail: error.message,
-        },
-      };
-    }
-    const created = await createRun(deps, run);
-    if (want.type === 'PrePromotion') current.prePromotion = created;
-    else current.postPromotion = created;
+    const which = want.type === 'PrePromotion' ? 'prePromotionAnalysis' : 'postPromotionAnalysis';
+    const made = await createRolloutRun(
+      deps,
+      rollout,
+      ctx,
+      want,
+      `spec.strategy.blueGreen.${which}.templates`,
+    );
+    if ('invalid' in made) return { invalid: made.invalid };
+    if (want.type === 'PrePromotion') current.prePromotion = made.run;
+    else current.postPromotion = made.run;
   }
   for (const run of plan.terminate) await terminateRun(deps, run);
   const currentNames = [current.prePromotion, current.postPromotion].flatMap((r) =>

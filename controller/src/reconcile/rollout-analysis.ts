@@ -10,6 +10,7 @@ import {
   type AnalysisTemplateSpec,
   type Experiment,
   type Rollout,
+  type RolloutAnalysis,
   type RolloutStatus,
 } from '@rollout-kit/api';
 import { isCompleted } from '../analysis/metric-assessment.ts';
@@ -30,7 +31,7 @@ import { deleteOwned, terminateOwned, type OwnedKind } from './owned-object.ts';
 import type { RolloutEvent } from '../rollout/events.ts';
 import type { FieldError } from '../rollout/validate.ts';
 import { hashOf } from '../rollout/replica-set.ts';
-import type { CanaryRunContext } from './run-context.ts';
+import type { CanaryRunContext, RunContext } from './run-context.ts';
 
 export interface RolloutAnalysisDeps {
   client: KubeClient;
@@ -89,35 +90,13 @@ export async function reconcileCanaryAnalysis(
   });
   const outcome: CanaryAnalysisOutcome = { plan, step: plan.step, background: plan.background };
   for (const want of plan.create) {
-    let run: AnalysisRun;
-    try {
-      const templates = await readTemplates(deps, rollout, want.analysis.templates ?? []);
-      run = newRolloutAnalysisRun({
-        rollout,
-        type: want.type,
-        analysis: want.analysis,
-        templates,
-        podHash: podHash ?? '',
-        ...(ctx.stableRS && hashOf(ctx.stableRS) ? { stableHash: hashOf(ctx.stableRS) } : {}),
-        revision: ctx.revision,
-        ...(want.stepIndex !== undefined ? { stepIndex: want.stepIndex } : {}),
-        ...(rollout.metadata.labels?.[INSTANCE_ID_LABEL]
-          ? { instanceId: rollout.metadata.labels[INSTANCE_ID_LABEL] }
-          : {}),
-      });
-    } catch (error) {
-      if (!(error instanceof AnalysisTemplateError)) throw error;
-      outcome.invalid = {
-        type: 'Invalid value',
-        field: analysisField(want.type, want.stepIndex),
-        value: (want.analysis.templates ?? []).map((t) => t.templateName).join(', '),
-        detail: error.message,
-      };
+    const made = await createRolloutRun(deps, rollout, ctx, want, analysisField(want.type, want.stepIndex));
+    if ('invalid' in made) {
+      outcome.invalid = made.invalid;
       continue;
     }
-    const created = await createRun(deps, run);
-    if (want.type === 'Step') outcome.step = created;
-    else outcome.background = created;
+    if (want.type === 'Step') outcome.step = made.run;
+    else outcome.background = made.run;
   }
   for (const run of plan.terminate) await terminateRun(deps, run);
   const currentNames = [outcome.step, outcome.background].flatMap((r) => (r ? [r.metadata.name ?? ''] : []));
@@ -208,6 +187,41 @@ const sameSpec = (a: AnalysisRun['spec'], b: AnalysisRun['spec']) =>
  * of ours with the same spec is taken as this one (a pass on a stale cache, or a restart), and
  * anything else moves the name on to `<name>.1`, `<name>.2`, …
  */
+/**
+ * Makes the run a Rollout asks for from its templates and creates it; a template that cannot be
+ * read is the InvalidSpec error at `field` instead (canary steps and background, blue-green hooks).
+ */
+export async function createRolloutRun(
+  deps: RolloutAnalysisDeps,
+  rollout: Rollout,
+  ctx: RunContext,
+  want: { type: RolloutRunType; analysis: RolloutAnalysis; stepIndex?: number },
+  field: string,
+): Promise<{ run: AnalysisRun } | { invalid: FieldError }> {
+  let run: AnalysisRun;
+  try {
+    const templates = await readTemplates(deps, rollout, want.analysis.templates ?? []);
+    const stableHash = ctx.stableRS ? hashOf(ctx.stableRS) : undefined;
+    const instanceId = rollout.metadata.labels?.[INSTANCE_ID_LABEL];
+    run = newRolloutAnalysisRun({
+      rollout,
+      type: want.type,
+      analysis: want.analysis,
+      templates,
+      podHash: (ctx.newRS && hashOf(ctx.newRS)) ?? '',
+      ...(stableHash ? { stableHash } : {}),
+      revision: ctx.revision,
+      ...(want.stepIndex !== undefined ? { stepIndex: want.stepIndex } : {}),
+      ...(instanceId ? { instanceId } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof AnalysisTemplateError)) throw error;
+    const value = (want.analysis.templates ?? []).map((t) => t.templateName).join(', ');
+    return { invalid: { type: 'Invalid value', field, value, detail: error.message } };
+  }
+  return { run: await createRun(deps, run) };
+}
+
 export async function createRun(deps: RolloutAnalysisDeps, run: AnalysisRun): Promise<AnalysisRun> {
   const namespace = run.metadata.namespace ?? '';
   const base = run.metadata.name ?? '';
